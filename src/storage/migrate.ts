@@ -1,0 +1,23 @@
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Storage } from './database.js';
+import { initialMigration } from './migrations/0001-initial.js';
+
+/** Migrations in the order they run; names are stored in the database and must never change. */
+function migrations(storage: Storage): Record<string, Migration> {
+  return {
+    '0001-initial': initialMigration(storage.dialect),
+  };
+}
+
+/** Brings the schema up to date; returns the names of the migrations it ran. */
+export async function migrateToLatest(storage: Storage): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(storage) };
+  const migrator = new Migrator({ db: storage.db, provider });
+
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+    throw new Error(`Database migration ${failed ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
