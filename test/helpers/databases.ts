@@ -85,13 +85,14 @@ export function describeEachDatabase(
       before(async () => {
         current = await FACTORIES[kind]();
       });
-      after(async () => {
-        await current?.drop();
-      });
       body(() => {
         if (!current) throw new Error('test database is not ready: use it inside a test or hook');
         return current;
       }, kind);
+      // Registered after the body's hooks so that it runs after them: servers close first.
+      after(async () => {
+        await current?.drop();
+      });
     });
   }
 }

@@ -10,5 +10,8 @@ export const postgresHelpers: DialectHelpers = {
   toJson: (value) => JSON.stringify(value),
   parseJson: <T>(value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as T,
   isUniqueViolation: (error) =>
-    typeof error === 'object' && error !== null && 'code' in error && error.code === UNIQUE_VIOLATION,
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    error.code === UNIQUE_VIOLATION,
 };

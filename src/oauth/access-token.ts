@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { ServerKeyStore } from './server-keys.js';
+
+/** What an access token states about its bearer, after verification. */
+export interface AccessTokenClaims {
+  clientId: string;
+  serviceAccountId: string;
+  orgId: string;
+  scopes: string[];
+  jti: string;
+  /** Expiry, in seconds since the epoch. */
+  expiresAt: number;
+}
+
+/** The access token is missing its parts, expired, or not signed by this server. */
+export class InvalidAccessTokenError extends Error {
+  override name = 'InvalidAccessTokenError';
+  constructor(
+    /** Public text, safe for a `WWW-Authenticate` header. */
+    readonly description: string,
+  ) {
+    super(description);
+  }
+}
+
+export interface AccessTokenOptions {
+  /** Issuer identifier, the server's public URL. Read on each call because tests bind port 0. */
+  issuer: () => string;
+  /** Lifetime of an issued token, in seconds. */
+  ttlSeconds: number;
+  /** Accepted clock difference when verifying, in seconds. */
+  clockSkewSeconds: number;
+}
+
+/** Audience of every access token: the SCIM API of this server. */
+export function accessTokenAudience(issuer: string): string {
+  return `${issuer}/scim`;
+}
+
+/** Issues and verifies RFC 9068 JWT access tokens signed with the server's keys. */
+export class AccessTokenService {
+  constructor(
+    private readonly keys: ServerKeyStore,
+    private readonly options: AccessTokenOptions,
+  ) {}
+
+  get ttlSeconds(): number {
+    return this.options.ttlSeconds;
+  }
+
+  /** Signs a token for a client; `scopes` are the granted ones. */
+  async issue(subject: Omit<AccessTokenClaims, 'jti' | 'expiresAt'>): Promise<string> {
+    const signing = await this.keys.currentSigningKey();
+    const issuer = this.options.issuer();
+
+    return new SignJWT({
+      client_id: subject.clientId,
+      scope: subject.scopes.join(' '),
+      service_account_id: subject.serviceAccountId,
+      org_id: subject.orgId,
+    })
+      .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: 'at+jwt' })
+      .setIssuer(issuer)
+      .setSubject(subject.clientId)
+      .setAudience(accessTokenAudience(issuer))
+      .setIssuedAt()
+      .setExpirationTime(`${this.options.ttlSeconds}s`)
+      .setJti(randomUUID())
+      .sign(signing.key);
+  }
+
+  /** Verifies signature, type, issuer, audience and lifetime; throws InvalidAccessTokenError. */
+  async verify(token: string): Promise<AccessTokenClaims> {
+    let kid: string | undefined;
+    try {
+      kid = decodeProtectedHeader(token).kid;
+    } catch {
+      throw new InvalidAccessTokenError('the access token is malformed');
+    }
+    const key = kid ? await this.keys.verificationKey(kid) : undefined;
+    if (!key) throw new InvalidAccessTokenError('the access token was not issued by this server');
+
+    const issuer = this.options.issuer();
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        issuer,
+        audience: accessTokenAudience(issuer),
+        typ: 'at+jwt',
+        algorithms: ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'],
+        clockTolerance: this.options.clockSkewSeconds,
+        requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id'],
+      });
+      return {
+        clientId: String(payload.client_id),
+        serviceAccountId: String(payload.service_account_id),
+        orgId: String(payload.org_id),
+        scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+        jti: payload.jti!,
+        expiresAt: payload.exp!,
+      };
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) {
+        throw new InvalidAccessTokenError('the access token has expired');
+      }
+      throw new InvalidAccessTokenError('the access token is invalid');
+    }
+  }
+}
