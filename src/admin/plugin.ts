@@ -1,8 +1,80 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { verifyAdminToken } from '../directory/bootstrap.js';
+import { DirectoryError } from '../directory/errors.js';
 import type { AppContext } from '../server/context.js';
+import { clientRoutes } from './routes/clients.js';
+import { directoryRoutes } from './routes/directories.js';
+import { organizationRoutes } from './routes/organizations.js';
+import { serviceAccountRoutes } from './routes/service-accounts.js';
 
-/** The admin REST API under `/admin/v1`. */
+/** Body of every admin API error: a stable code, a sentence, and the field at fault if any. */
+export interface AdminErrorBody {
+  error: string;
+  message: string;
+  field?: string;
+}
+
+/** The admin REST API under `/admin/v1`, authenticated with the admin bearer token. */
 export const adminPlugin: FastifyPluginAsync<{ context: AppContext }> = async (
-  _app,
-  _options,
-) => {};
+  app,
+  { context },
+) => {
+  app.addHook('onRequest', async (request, reply) => {
+    const token = readBearerToken(request);
+    if (token && (await verifyAdminToken(context.storage, context.config, token))) return;
+
+    reply.header('www-authenticate', 'Bearer realm="scimd-admin"');
+    return reply.code(401).send({
+      error: 'unauthorized',
+      message: token
+        ? 'the admin token is invalid'
+        : 'missing admin token: send Authorization: Bearer <admin token>',
+    } satisfies AdminErrorBody);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    sendAdminError(error, request, reply),
+  );
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: 'not_found',
+      message: `no admin route ${request.method} ${request.url}`,
+    } satisfies AdminErrorBody),
+  );
+
+  await app.register(organizationRoutes, { context });
+  await app.register(serviceAccountRoutes, { context });
+  await app.register(clientRoutes, { context });
+  await app.register(directoryRoutes, { context });
+};
+
+function readBearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer[ ]+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
+}
+
+function sendAdminError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof DirectoryError) {
+    request.log.info({ code: error.code, field: error.field }, 'admin request rejected');
+    const body: AdminErrorBody = { error: error.code, message: error.message };
+    if (error.field) body.field = error.field;
+    return reply.code(error.status).send(body);
+  }
+
+  // Fastify's own client errors: malformed JSON, unsupported content type, body too large.
+  const status = error.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    request.log.info({ code: error.code }, 'admin request rejected');
+    return reply.code(status).send({
+      error: 'invalid_request',
+      message: error.message,
+    } satisfies AdminErrorBody);
+  }
+
+  request.log.error({ err: error }, 'admin request failed');
+  return reply.code(500).send({
+    error: 'server_error',
+    message: 'internal error; the server log has the details',
+  } satisfies AdminErrorBody);
+}
