@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { type Config, withBoundPort } from '../config/index.js';
 import { bootstrap } from '../directory/bootstrap.js';
@@ -8,6 +10,18 @@ import { openStorage } from '../storage/database.js';
 import { migrateToLatest } from '../storage/migrate.js';
 import { buildApp } from './app.js';
 import type { AppContext } from './context.js';
+
+/** File in the data directory that keeps a generated admin token for local commands. */
+export const ADMIN_TOKEN_FILE = 'admin-token';
+
+/**
+ * Keeps a generated admin token in the data directory (mode 0600), next to the encryption key,
+ * so that `scimd demo` and admin commands on this machine find it. The database keeps only a hash.
+ */
+function saveAdminToken(dataDir: string, token: string): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(path.join(dataDir, ADMIN_TOKEN_FILE), `${token}\n`, { mode: 0o600 });
+}
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -28,6 +42,7 @@ export async function startServer(
   try {
     await migrateToLatest(storage);
     const { generatedAdminToken } = await bootstrap(storage, config);
+    if (generatedAdminToken) saveAdminToken(config.dataDir, generatedAdminToken);
 
     const serverKeys = new ServerKeyStore(storage, loadSecretBox(config));
     await serverKeys.initialize();
