@@ -30,7 +30,7 @@ export interface Config {
   /** Lifetime of issued access tokens, in seconds. `SCIMD_ACCESS_TOKEN_TTL_SECONDS`, default 3600. */
   readonly accessTokenTtlSeconds: number;
   /**
-   * Key that encrypts server private keys at rest: 32 bytes, base64 or hex. `SCIMD_ENCRYPTION_KEY`;
+   * Key that encrypts server private keys at rest: 32 bytes, base64 or hex. `SCIMD_KEY_ENCRYPTION_KEY`;
    * unset: a key file is generated in `dataDir` (a development default).
    */
   readonly encryptionKey: string | undefined;
@@ -82,7 +82,7 @@ export function loadConfig(env: Env = process.env): Config {
     assertionAudiences: Object.freeze(readList(env, 'SCIMD_ASSERTION_AUDIENCES')),
     clockSkewSeconds: readInteger(env, 'SCIMD_CLOCK_SKEW_SECONDS', 60, 0, 600),
     accessTokenTtlSeconds: readInteger(env, 'SCIMD_ACCESS_TOKEN_TTL_SECONDS', 3600, 60, 86400),
-    encryptionKey: readString(env, 'SCIMD_ENCRYPTION_KEY'),
+    encryptionKey: readString(env, 'SCIMD_KEY_ENCRYPTION_KEY'),
   });
 }
 

@@ -17,7 +17,7 @@ export interface SecretBox {
 }
 
 /**
- * Builds the box from `SCIMD_ENCRYPTION_KEY`, or else from a key file in the data directory,
+ * Builds the box from `SCIMD_KEY_ENCRYPTION_KEY`, or else from a key file in the data directory,
  * generated with mode 0600 at the first start.
  */
 export function loadSecretBox(config: Config): SecretBox {
@@ -33,7 +33,7 @@ export function loadSecretBox(config: Config): SecretBox {
   return createSecretBox(decodeKey(fs.readFileSync(file, 'utf8').trim(), file), true);
 }
 
-function decodeKey(value: string, source = 'SCIMD_ENCRYPTION_KEY'): Buffer {
+function decodeKey(value: string, source = 'SCIMD_KEY_ENCRYPTION_KEY'): Buffer {
   const key = /^[0-9a-f]{64}$/i.test(value)
     ? Buffer.from(value, 'hex')
     : Buffer.from(value, 'base64');
