@@ -1,3 +1,4 @@
+import type { FastifyServerOptions } from 'fastify';
 import { loadConfig } from '../../src/config/index.js';
 import { type RunningServer, startServer } from '../../src/server/start.js';
 import type { TestDatabase } from './databases.js';
@@ -7,11 +8,13 @@ export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 /**
  * Starts a real scimd server on 127.0.0.1 with a free port, on the given test database, with
- * loopback JWKS URLs allowed. `env` adds or overrides settings.
+ * loopback JWKS URLs allowed. `env` adds or overrides settings, and `logger` replaces the default
+ * of no logging.
  */
 export async function startTestServer(
   database: TestDatabase,
   env: Record<string, string> = {},
+  logger: FastifyServerOptions['logger'] = false,
 ): Promise<RunningServer> {
   const config = loadConfig({
     SCIMD_HOST: '127.0.0.1',
@@ -23,5 +26,5 @@ export async function startTestServer(
     ...(database.databaseUrl ? { SCIMD_DATABASE_URL: database.databaseUrl } : {}),
     ...env,
   });
-  return startServer(config, { logger: false });
+  return startServer(config, { logger });
 }

@@ -1,0 +1,164 @@
+import { compactVerify, decodeJwt, importJWK, type JWTPayload, errors as joseErrors } from 'jose';
+import { findClientByClientId } from '../../directory/clients.js';
+import { NotFoundError } from '../../directory/errors.js';
+import { getServiceAccount } from '../../directory/service-accounts.js';
+import { InvalidClientError, InvalidRequestError } from '../errors.js';
+import { TOKEN_PATH } from '../paths.js';
+import type { TokenParams } from '../token-params.js';
+import type { AuthenticatedClient, TokenServices } from '../token-services.js';
+import type { AssertionAlgorithm } from './algorithms.js';
+import { checkAssertionClaims, hasControlCharacters } from './assertion-claims.js';
+import { readAssertionHeader } from './assertion-header.js';
+import { selectAssertionKey } from './assertion-key.js';
+import type { ClientAuthMethod } from './method.js';
+
+/** Length of the `client_id` column. */
+const MAX_CLIENT_ID_LENGTH = 100;
+
+/** `client_assertion_type` of a JWT client assertion (RFC 7523 §2.2). */
+export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/**
+ * private_key_jwt: the client signs a short-lived JWT with its private key and the server verifies
+ * it with the public key registered for the client (RFC 7523 §2.2 and §3, RFC 7521 §4.2).
+ */
+export const privateKeyJwt: ClientAuthMethod = {
+  name: 'private_key_jwt',
+
+  isUsedBy: (params) => params.has('client_assertion') || params.has('client_assertion_type'),
+
+  async authenticate(params, services) {
+    const assertion = readAssertionParams(params);
+    const header = readAssertionHeader(assertion);
+    const payload = decodePayload(assertion);
+
+    const clientId = payload.iss;
+    if (typeof clientId !== 'string' || clientId === '') {
+      throw new InvalidClientError(
+        'the client assertion has no iss; set iss and sub to the client id',
+      );
+    }
+    const requestedId = params.get('client_id');
+    if (requestedId !== undefined && requestedId !== clientId) {
+      throw new InvalidClientError('the client_id parameter must equal the client assertion iss', {
+        clientId,
+      });
+    }
+
+    const authenticated = await findActiveClient(clientId, services);
+
+    const { config } = services.context;
+    const key = await selectAssertionKey(authenticated.client, header, {
+      jwksCache: services.jwksCache,
+      fetchOptions: { allowLoopback: config.jwksAllowLoopback },
+    });
+    await verifySignature(assertion, key, header.alg, { clientId, kid: key.kid });
+
+    const { jti, exp } = checkAssertionClaims(payload, {
+      clientId,
+      audiences: [
+        config.publicUrl,
+        `${config.publicUrl}${TOKEN_PATH}`,
+        ...config.assertionAudiences,
+      ],
+      now: Math.floor(Date.now() / 1000),
+      clockSkewSeconds: config.clockSkewSeconds,
+    });
+
+    // Kept until the assertion could no longer pass the exp check, including the clock skew.
+    const firstUse = await services.jtiStore.consume(clientId, jti, exp + config.clockSkewSeconds);
+    if (!firstUse) {
+      throw new InvalidClientError('the client assertion was already used (jti replay)', {
+        clientId,
+      });
+    }
+    return authenticated;
+  },
+};
+
+function readAssertionParams(params: TokenParams): string {
+  const type = params.get('client_assertion_type');
+  const assertion = params.get('client_assertion');
+
+  if (type === undefined) {
+    throw new InvalidRequestError(
+      `client_assertion_type is missing; send ${JWT_BEARER_ASSERTION_TYPE} with the client_assertion`,
+    );
+  }
+  if (type !== JWT_BEARER_ASSERTION_TYPE) {
+    throw new InvalidRequestError(`client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}`);
+  }
+  if (assertion === undefined) {
+    throw new InvalidRequestError('client_assertion is missing');
+  }
+  return assertion;
+}
+
+/** Reads the claims before verification, because `iss` names the client whose key verifies them. */
+function decodePayload(assertion: string): JWTPayload {
+  try {
+    return decodeJwt(assertion);
+  } catch {
+    throw new InvalidClientError(
+      'the client assertion payload is not a base64url-encoded JSON object',
+    );
+  }
+}
+
+async function findActiveClient(
+  clientId: string,
+  services: TokenServices,
+): Promise<Omit<AuthenticatedClient, 'method'>> {
+  const { storage } = services.context;
+
+  // No client id is this long or contains control characters, and PostgreSQL rejects NUL in text.
+  const plausible = clientId.length <= MAX_CLIENT_ID_LENGTH && !hasControlCharacters(clientId);
+  const client = plausible ? await findClientByClientId(storage, clientId) : undefined;
+  if (!client) throw new InvalidClientError('unknown client', { clientId });
+
+  const serviceAccount = await getServiceAccount(
+    storage,
+    client.orgId,
+    client.serviceAccountId,
+  ).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  });
+  if (!serviceAccount) {
+    throw new InvalidClientError('the service account of this client was deleted', { clientId });
+  }
+  if (serviceAccount.disabled) {
+    throw new InvalidClientError('the service account of this client is disabled', { clientId });
+  }
+  return { client, serviceAccount };
+}
+
+async function verifySignature(
+  assertion: string,
+  jwk: Parameters<typeof importJWK>[0],
+  alg: AssertionAlgorithm,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  let key: Awaited<ReturnType<typeof importJWK>>;
+  try {
+    key = await importJWK(jwk, alg);
+  } catch (error) {
+    throw new InvalidClientError(
+      `the key ${JSON.stringify(jwk.kid ?? '')} is not a valid public key for ${alg}`,
+      { ...detail, cause: (error as Error).message },
+    );
+  }
+
+  try {
+    await compactVerify(assertion, key, { algorithms: [alg] });
+  } catch (error) {
+    if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+      throw new InvalidClientError('signature verification failed', detail);
+    }
+    // jose rejects weak keys here, such as RSA keys under 2048 bits; its message names the rule.
+    throw new InvalidClientError(
+      `the client assertion could not be verified: ${(error as Error).message}`,
+      detail,
+    );
+  }
+}
