@@ -1,0 +1,20 @@
+/** Returns the weak entity tag of a resource version, also used as `meta.version` (RFC 7644 §3.14). */
+export function weakEtag(version: number): string {
+  return `W/"${version}"`;
+}
+
+/**
+ * Checks whether an `If-None-Match` header matches an entity tag. The header is `*` or a
+ * comma-separated list, compared weakly as RFC 9110 §13.1.2 requires for `If-None-Match`.
+ */
+export function ifNoneMatchMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+
+  const wanted = opaqueTag(etag);
+  return header.split(',').some((candidate) => opaqueTag(candidate.trim()) === wanted);
+}
+
+function opaqueTag(etag: string): string {
+  return etag.startsWith('W/') ? etag.slice(2) : etag;
+}
