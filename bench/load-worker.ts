@@ -1,0 +1,80 @@
+// Drives one load run with autocannon in its own process (pinned apart from the server) and prints
+// the result as one JSON line. Input arrives as JSON on stdin.
+import fs from 'node:fs';
+import autocannon from 'autocannon';
+
+export interface LoadSpec {
+  url: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
+  headers: Record<string, string>;
+  /** One body for every request, or a file of newline-separated bodies used once each. */
+  body?: string;
+  bodiesFile?: string;
+  /** Paths used in turn, one per request; default: the URL's path. */
+  paths?: string[];
+  connections: number;
+  durationSeconds: number;
+  /** Count of answers per HTTP status. */
+  statusCodes: Record<string, number>;
+}
+
+export interface LoadResult {
+  connections: number;
+  requestsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  durationSeconds: number;
+  /** Count of answers per HTTP status. */
+  statusCodes: Record<string, number>;
+}
+
+const spec = JSON.parse(fs.readFileSync(0, 'utf8')) as LoadSpec;
+const bodies = spec.bodiesFile
+  ? fs.readFileSync(spec.bodiesFile, 'utf8').split('\n').filter(Boolean)
+  : undefined;
+let next = 0;
+
+const instance = autocannon({
+  url: spec.url,
+  connections: spec.connections,
+  duration: spec.durationSeconds,
+  // A run with a list of single-use bodies also stops when the list is used up.
+  ...(bodies ? { amount: bodies.length } : {}),
+  requests: [
+    {
+      method: spec.method,
+      headers: spec.headers,
+      ...(spec.body !== undefined ? { body: spec.body } : {}),
+      setupRequest: (request: autocannon.Request) => {
+        const index = next++;
+        if (bodies) request.body = bodies[index % bodies.length]!;
+        if (spec.paths) request.path = spec.paths[index % spec.paths.length]!;
+        return request;
+      },
+    },
+  ],
+});
+
+// autocannon ignores `duration` once `amount` is set, so a timer ends a run with single-use bodies.
+const timer = bodies ? setTimeout(() => instance.stop(), spec.durationSeconds * 1000) : undefined;
+const result = await instance;
+clearTimeout(timer);
+const output: LoadResult = {
+  connections: spec.connections,
+  requestsPerSecond: result.requests.total / (result.duration || spec.durationSeconds),
+  latencyP50Ms: result.latency.p50,
+  latencyP99Ms: result.latency.p99,
+  total: result.requests.total,
+  non2xx: result.non2xx,
+  errors: result.errors,
+  timeouts: result.timeouts,
+  durationSeconds: result.duration,
+  statusCodes: Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count]),
+  ),
+};
+process.stdout.write(`${JSON.stringify(output)}\n`);
