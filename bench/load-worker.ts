@@ -14,8 +14,6 @@ export interface LoadSpec {
   paths?: string[];
   connections: number;
   durationSeconds: number;
-  /** Count of answers per HTTP status. */
-  statusCodes: Record<string, number>;
 }
 
 export interface LoadResult {
@@ -38,7 +36,7 @@ const bodies = spec.bodiesFile
   : undefined;
 let next = 0;
 
-const instance = autocannon({
+const options: autocannon.Options = {
   url: spec.url,
   connections: spec.connections,
   duration: spec.durationSeconds,
@@ -57,12 +55,17 @@ const instance = autocannon({
       },
     },
   ],
-});
+};
 
-// autocannon ignores `duration` once `amount` is set, so a timer ends a run with single-use bodies.
-const timer = bodies ? setTimeout(() => instance.stop(), spec.durationSeconds * 1000) : undefined;
-const result = await instance;
-clearTimeout(timer);
+const result = await new Promise<autocannon.Result>((resolve, reject) => {
+  const instance = autocannon(options, (error, finished) => {
+    clearTimeout(timer);
+    if (error) reject(error);
+    else resolve(finished);
+  });
+  // autocannon ignores `duration` once `amount` is set, so a timer ends a run with single-use bodies.
+  const timer = bodies ? setTimeout(() => instance.stop(), spec.durationSeconds * 1000) : undefined;
+});
 const output: LoadResult = {
   connections: spec.connections,
   requestsPerSecond: result.requests.total / (result.duration || spec.durationSeconds),
@@ -74,7 +77,7 @@ const output: LoadResult = {
   timeouts: result.timeouts,
   durationSeconds: result.duration,
   statusCodes: Object.fromEntries(
-    Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count]),
+    Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats?.count ?? 0]),
   ),
 };
 process.stdout.write(`${JSON.stringify(output)}\n`);
