@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { RunningServer } from '../../src/server/start.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+import { type ProvisionedClient, provisionClient, signAssertion } from '../helpers/fixtures.js';
+import { requestJson } from '../helpers/http.js';
+import { startTestServer } from '../helpers/server.js';
+
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+describeEachDatabase('concurrent requests', (database) => {
+  let server: RunningServer;
+  let integrator: ProvisionedClient;
+  let accessToken: string;
+  let scimBase: string;
+
+  before(async () => {
+    server = await startTestServer(database());
+    integrator = await provisionClient(server.context.storage);
+    accessToken = await server.context.accessTokens.issue({
+      clientId: integrator.client.clientId,
+      serviceAccountId: integrator.serviceAccount.id,
+      orgId: integrator.orgId,
+      scopes: ['manage:directory'],
+    });
+    scimBase = `${server.url}/scim/directory/${integrator.directory.id}`;
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  test('50 creates of one userName store one user', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        requestJson(`${scimBase}/Users`, {
+          method: 'POST',
+          token: accessToken,
+          // Vary the case: userName is unique without regard to case.
+          body: {
+            schemas: [USER_SCHEMA],
+            userName: index % 2 ? 'RACE@example.com' : 'race@example.com',
+          },
+        }),
+      ),
+    );
+
+    const created = responses.filter((response) => response.status === 201);
+    const conflicts = responses.filter((response) => response.status === 409);
+    assert.equal(created.length, 1);
+    assert.equal(conflicts.length, 49);
+    for (const conflict of conflicts) assert.equal(conflict.body.scimType, 'uniqueness');
+
+    const stored = await server.context.storage.db
+      .selectFrom('scim_users')
+      .select('id')
+      .where('directory_id', '=', integrator.directory.id)
+      .where('user_name_key', '=', 'race@example.com')
+      .execute();
+    assert.equal(stored.length, 1);
+  });
+
+  test('one assertion sent 20 times gives one token', async () => {
+    const tokenEndpoint = `${server.url}/oauth/token`;
+    const assertion = await signAssertion(
+      integrator.key,
+      integrator.client.clientId,
+      tokenEndpoint,
+    );
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_assertion_type: ASSERTION_TYPE,
+      client_assertion: assertion,
+    }).toString();
+
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        requestJson(tokenEndpoint, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+      ),
+    );
+
+    const issued = responses.filter((response) => response.status === 200);
+    const rejected = responses.filter((response) => response.status === 401);
+    assert.equal(issued.length, 1);
+    assert.equal(rejected.length, 19);
+    for (const response of rejected) assert.equal(response.body.error, 'invalid_client');
+  });
+});
