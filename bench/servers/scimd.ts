@@ -44,6 +44,9 @@ const config = loadConfig({
   SCIMD_DATA_DIR: dataDir,
   SCIMD_ADMIN_TOKEN: `bench-${randomUUID()}`,
   SCIMD_LOG_LEVEL: 'warn',
+  // The load comes from one address and one client, far above any identity provider's rate.
+  SCIMD_TOKEN_RATE_PER_CLIENT: '0',
+  SCIMD_TOKEN_RATE_PER_ADDRESS: '0',
   ...(databaseUrl ? { SCIMD_DATABASE_URL: databaseUrl } : {}),
   ...(process.env.BENCH_ACCESS_TOKEN_ALG
     ? { SCIMD_ACCESS_TOKEN_ALG: process.env.BENCH_ACCESS_TOKEN_ALG }

@@ -2,10 +2,18 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } f
 import { verifyAdminToken } from '../directory/bootstrap.js';
 import { DirectoryError } from '../directory/errors.js';
 import type { AppContext } from '../server/context.js';
+import { setRequestActor } from '../server/request-context.js';
+import { CSRF_FAILED, checkSession } from './console/sessions.js';
+import { auditRoutes } from './routes/audit.js';
+import { clientSecretRoutes } from './routes/client-secrets.js';
 import { clientRoutes } from './routes/clients.js';
 import { directoryRoutes } from './routes/directories.js';
+import { directoryApiTokenRoutes } from './routes/directory-api-tokens.js';
+import { directoryContentRoutes } from './routes/directory-contents.js';
 import { organizationRoutes } from './routes/organizations.js';
+import { remoteKeyRoutes } from './routes/remote-keys.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
+import { suspensionRoutes } from './routes/suspensions.js';
 
 /** Body of every admin API error: a stable code, a sentence, and the field at fault if any. */
 export interface AdminErrorBody {
@@ -14,14 +22,27 @@ export interface AdminErrorBody {
   field?: string;
 }
 
-/** The admin REST API under `/admin/v1`, authenticated with the admin bearer token. */
+/** The admin REST API under `/admin/v1`, authenticated with the admin bearer token or a console session. */
 export const adminPlugin: FastifyPluginAsync<{ context: AppContext }> = async (
   app,
   { context },
 ) => {
   app.addHook('onRequest', async (request, reply) => {
     const token = readBearerToken(request);
-    if (token && (await verifyAdminToken(context.storage, context.config, token))) return;
+    if (token && (await verifyAdminToken(context.storage, context.config, token))) {
+      setRequestActor(request, { type: 'admin', id: 'admin-token' });
+      return;
+    }
+
+    // The web console authenticates with its session cookie, plus a CSRF header on state changes.
+    if (!request.headers.authorization) {
+      const check = await checkSession(context.storage, context.config, request);
+      if (check.status === 'ok') {
+        setRequestActor(request, { type: 'admin', id: check.session.user.id });
+        return;
+      }
+      if (check.status === 'csrf_failed') return reply.code(403).send(CSRF_FAILED);
+    }
 
     reply.header('www-authenticate', 'Bearer realm="scimd-admin"');
     return reply.code(401).send({
@@ -46,6 +67,12 @@ export const adminPlugin: FastifyPluginAsync<{ context: AppContext }> = async (
   await app.register(serviceAccountRoutes, { context });
   await app.register(clientRoutes, { context });
   await app.register(directoryRoutes, { context });
+  await app.register(auditRoutes, { context });
+  await app.register(suspensionRoutes, { context });
+  await app.register(directoryContentRoutes, { context });
+  await app.register(remoteKeyRoutes, { context });
+  await app.register(clientSecretRoutes, { context });
+  await app.register(directoryApiTokenRoutes, { context });
 };
 
 function readBearerToken(request: FastifyRequest): string | undefined {
@@ -54,7 +81,7 @@ function readBearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-function sendAdminError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+export function sendAdminError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof DirectoryError) {
     request.log.info({ code: error.code, field: error.field }, 'admin request rejected');
     const body: AdminErrorBody = { error: error.code, message: error.message };

@@ -23,7 +23,8 @@ export class AdminApiError extends Error {
 
 /** Default server URL: `SCIMD_URL`, else `SCIMD_PUBLIC_URL`, else http://127.0.0.1:8080. */
 export function defaultServerUrl(): string {
-  return process.env.SCIMD_URL ?? process.env.SCIMD_PUBLIC_URL ?? 'http://127.0.0.1:8080';
+  // An empty variable counts as unset.
+  return process.env.SCIMD_URL || process.env.SCIMD_PUBLIC_URL || 'http://127.0.0.1:8080';
 }
 
 /**

@@ -8,6 +8,8 @@ export interface Directory {
   id: string;
   orgId: string;
   name: string;
+  /** Whether an admin has stopped SCIM provisioning: every SCIM request is refused until resumed. */
+  provisioningStopped: boolean;
   createdAt: string;
 }
 
@@ -21,7 +23,13 @@ export async function createDirectory(
   orgId: string,
   name: string,
 ): Promise<Directory> {
-  const row: DirectoryTable = { id: newId(), org_id: orgId, name, created_at: nowIso() };
+  const row: DirectoryTable = {
+    id: newId(),
+    org_id: orgId,
+    name,
+    provisioning_stopped: 0,
+    created_at: nowIso(),
+  };
   try {
     await storage.db.insertInto('directories').values(row).execute();
   } catch (error) {
@@ -68,6 +76,29 @@ export async function deleteDirectory(storage: Storage, orgId: string, id: strin
   if (result.numDeletedRows === 0n) throw new NotFoundError('directory', id);
 }
 
+/** Stops or resumes SCIM provisioning into a directory; its users, groups and grants stay. */
+export async function setProvisioningStopped(
+  storage: Storage,
+  orgId: string,
+  id: string,
+  stopped: boolean,
+): Promise<Directory> {
+  const result = await storage.db
+    .updateTable('directories')
+    .set({ provisioning_stopped: stopped ? 1 : 0 })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) throw new NotFoundError('directory', id);
+  return getDirectory(storage, orgId, id);
+}
+
 function toDirectory(row: DirectoryTable): Directory {
-  return { id: row.id, orgId: row.org_id, name: row.name, createdAt: row.created_at };
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    name: row.name,
+    provisioningStopped: row.provisioning_stopped === 1,
+    createdAt: row.created_at,
+  };
 }

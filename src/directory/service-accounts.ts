@@ -90,6 +90,26 @@ export async function deleteServiceAccount(
   if (result.numDeletedRows === 0n) throw new NotFoundError('service account', id);
 }
 
+/**
+ * Disables or re-enables a service account. A disabled account gets no new tokens and its
+ * existing tokens stop working at their next SCIM request.
+ */
+export async function setServiceAccountDisabled(
+  storage: Storage,
+  orgId: string,
+  id: string,
+  disabled: boolean,
+): Promise<ServiceAccount> {
+  const result = await storage.db
+    .updateTable('service_accounts')
+    .set({ disabled: disabled ? 1 : 0, updated_at: nowIso() })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) throw new NotFoundError('service account', id);
+  return getServiceAccount(storage, orgId, id);
+}
+
 export function toServiceAccount(row: ServiceAccountTable): ServiceAccount {
   return {
     id: row.id,

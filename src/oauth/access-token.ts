@@ -11,6 +11,8 @@ export interface AccessTokenClaims {
   jti: string;
   /** Expiry, in seconds since the epoch. */
   expiresAt: number;
+  /** Issue time, in seconds since the epoch. */
+  issuedAt?: number;
 }
 
 /** The access token is missing its parts, expired, or not signed by this server. */
@@ -31,6 +33,8 @@ export interface AccessTokenOptions {
   ttlSeconds: number;
   /** Accepted clock difference when verifying, in seconds. */
   clockSkewSeconds: number;
+  /** Revoked tokens, refused by `verify` from the moment they are revoked. */
+  revocations?: { isRevoked(jti: string): Promise<boolean> };
 }
 
 /** Audience of every access token: the SCIM API of this server. */
@@ -50,7 +54,7 @@ export class AccessTokenService {
   }
 
   /** Signs a token for a client; `scopes` are the granted ones. */
-  async issue(subject: Omit<AccessTokenClaims, 'jti' | 'expiresAt'>): Promise<string> {
+  async issue(subject: Omit<AccessTokenClaims, 'jti' | 'expiresAt' | 'issuedAt'>): Promise<string> {
     const signing = await this.keys.currentSigningKey();
     const issuer = this.options.issuer();
 
@@ -81,6 +85,17 @@ export class AccessTokenService {
     const key = kid ? await this.keys.verificationKey(kid) : undefined;
     if (!key) throw new InvalidAccessTokenError('the access token was not issued by this server');
 
+    const claims = await this.verifySignedClaims(token, key);
+    if (await this.options.revocations?.isRevoked(claims.jti)) {
+      throw new InvalidAccessTokenError('the access token has been revoked');
+    }
+    return claims;
+  }
+
+  private async verifySignedClaims(
+    token: string,
+    key: Parameters<typeof jwtVerify>[1],
+  ): Promise<AccessTokenClaims> {
     const issuer = this.options.issuer();
     try {
       const { payload } = await jwtVerify(token, key, {
@@ -98,6 +113,7 @@ export class AccessTokenService {
         scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
         jti: payload.jti!,
         expiresAt: payload.exp!,
+        issuedAt: payload.iat,
       };
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) {

@@ -6,6 +6,8 @@ export type OAuthErrorCode =
   | 'unauthorized_client'
   | 'unsupported_grant_type'
   | 'invalid_scope'
+  | 'unsupported_token_type'
+  | 'temporarily_unavailable'
   | 'server_error';
 
 /**
@@ -14,7 +16,7 @@ export type OAuthErrorCode =
  */
 export abstract class OAuthError extends Error {
   abstract readonly code: OAuthErrorCode;
-  abstract readonly status: 400 | 401 | 500;
+  abstract readonly status: 400 | 401 | 429 | 500;
   /** Extra response headers, such as `WWW-Authenticate`. */
   readonly headers: Record<string, string> = {};
 
@@ -33,13 +35,27 @@ export class InvalidRequestError extends OAuthError {
   readonly status = 400;
 }
 
+/** Public description of every failed client authentication that does not say otherwise. */
+export const CLIENT_AUTHENTICATION_FAILED = 'client authentication failed';
+
 /**
  * Client authentication failed. Sent with status 401 whatever the method, so that integrators see
- * one status for every authentication problem.
+ * one status for every authentication problem. `reason` names the check that failed and goes only
+ * to the log: a public description that differs per check would tell a prober which client ids
+ * exist, which keys they hold and which claims passed. A public description is given only for
+ * problems in the form of the request, which reveal nothing about the client.
  */
 export class InvalidClientError extends OAuthError {
   readonly code = 'invalid_client';
   readonly status = 401;
+
+  constructor(
+    reason: string,
+    detail?: Record<string, unknown>,
+    publicDescription = CLIENT_AUTHENTICATION_FAILED,
+  ) {
+    super(publicDescription, { reason, ...detail });
+  }
 }
 
 /** The grant is invalid, expired or revoked. */
@@ -64,6 +80,23 @@ export class UnsupportedGrantTypeError extends OAuthError {
 export class InvalidScopeError extends OAuthError {
   readonly code = 'invalid_scope';
   readonly status = 400;
+}
+
+/** The token type cannot be revoked by this server (RFC 7009 §2.2.1). */
+export class UnsupportedTokenTypeError extends OAuthError {
+  readonly code = 'unsupported_token_type';
+  readonly status = 400;
+}
+
+/** Too many requests from one client or address; sent with `Retry-After`. */
+export class RateLimitedError extends OAuthError {
+  readonly code = 'temporarily_unavailable';
+  readonly status = 429;
+
+  constructor(description: string, retryAfterSeconds: number, detail?: Record<string, unknown>) {
+    super(description, detail);
+    this.headers['retry-after'] = String(retryAfterSeconds);
+  }
 }
 
 /** An unexpected failure; its public description never reveals the cause. */

@@ -1,39 +1,94 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.js';
+import { noteRequest } from '../server/request-context.js';
 import { AssertionJtiStore } from './client-auth/jti-replay.js';
-import { InvalidRequestError, OAuthError, ServerError } from './errors.js';
+import { InvalidRequestError, OAuthError, RateLimitedError, ServerError } from './errors.js';
+import { handleIntrospection } from './introspection.js';
+import { fetchJwksDocument } from './jwks/fetch-jwks.js';
 import { RemoteJwksCache } from './jwks/remote-jwks-cache.js';
 import { authorizationServerMetadata } from './metadata.js';
-import { JWKS_PATH, METADATA_PATH, TOKEN_PATH } from './paths.js';
+import {
+  INTROSPECTION_PATH,
+  JWKS_PATH,
+  METADATA_PATH,
+  REVOCATION_PATH,
+  TOKEN_PATH,
+} from './paths.js';
+import { RateLimiter } from './rate-limit.js';
+import { handleRevocation } from './revocation.js';
 import { handleTokenRequest } from './token-endpoint.js';
 import { BODY_TYPE_DESCRIPTION } from './token-params.js';
 import type { TokenServices } from './token-services.js';
+import { RevokedTokenStore } from './tokens/revoked-tokens.js';
 
 /** RFC 6749 §5.1 and §5.2: token responses and their errors must not be cached. */
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
-/** The authorization server: token endpoint, JWKS and metadata. */
+/** The endpoints that authenticate clients, each limited per source address. */
+const CLIENT_ENDPOINTS = [TOKEN_PATH, INTROSPECTION_PATH, REVOCATION_PATH];
+
+/** The authorization server: token, introspection and revocation endpoints, JWKS and metadata. */
 export const oauthPlugin: FastifyPluginAsync<{ context: AppContext }> = async (
   app,
   { context },
 ) => {
+  // These settings do not change when the server binds its port, unlike the public URL.
+  const { oauth } = context.config;
   const services: TokenServices = {
     context,
-    jwksCache: new RemoteJwksCache(),
+    jwksCache: new RemoteJwksCache({
+      minTtlMs: oauth.jwksMinCacheSeconds * 1000,
+      maxTtlMs: oauth.jwksMaxCacheSeconds * 1000,
+      staleMs: oauth.jwksStaleSeconds * 1000,
+      refetchIntervalMs: oauth.jwksRefetchSeconds * 1000,
+      logger: app.log,
+      fetch: context.metrics?.countJwksFetches(fetchJwksDocument),
+    }),
     jtiStore: new AssertionJtiStore(context.storage),
+    revocations: new RevokedTokenStore(context.storage),
+    rateLimiter: new RateLimiter(),
   };
 
   app.setErrorHandler(sendOAuthError);
 
-  app.get(JWKS_PATH, async () => context.serverKeys.publicJwks());
+  // Runs before the body is parsed, so that a flood costs no parsing or signature work.
+  app.addHook('onRequest', async (request) => {
+    if (request.method !== 'POST' || !CLIENT_ENDPOINTS.includes(request.routeOptions.url ?? '')) {
+      return;
+    }
+    const limit = context.config.oauth.tokenRatePerAddress;
+    const retryAfter = services.rateLimiter.take(`address:${request.ip}`, limit);
+    if (retryAfter !== undefined) {
+      throw new RateLimitedError(
+        `too many requests from this address; at most ${limit} per minute`,
+        retryAfter,
+        { address: request.ip },
+      );
+    }
+  });
+
+  app.get(JWKS_PATH, async () => {
+    await context.serverKeys.refreshIfStale();
+    return context.serverKeys.publicJwks();
+  });
 
   // TODO: an issuer with a path needs the metadata at /.well-known/oauth-authorization-server/{path}
   // (RFC 8414 §3.1); only issuers without a path are served.
-  app.get(METADATA_PATH, async () => authorizationServerMetadata(context.config.publicUrl));
+  app.get(METADATA_PATH, async () => authorizationServerMetadata(context.config));
 
   app.post(TOKEN_PATH, async (request, reply) => {
     const response = await handleTokenRequest(request, services);
     return reply.headers(NO_STORE).send(response);
+  });
+
+  app.post(INTROSPECTION_PATH, async (request, reply) => {
+    const response = await handleIntrospection(request, services);
+    return reply.headers(NO_STORE).send(response);
+  });
+
+  app.post(REVOCATION_PATH, async (request, reply) => {
+    await handleRevocation(request, services);
+    return reply.headers(NO_STORE).code(200).send();
   });
 
   app.route({
@@ -53,12 +108,18 @@ export const oauthPlugin: FastifyPluginAsync<{ context: AppContext }> = async (
 /** Sends every error of this plugin in the RFC 6749 §5.2 format. */
 function sendOAuthError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const oauthError = toOAuthError(error);
+  noteRequest(request, { reason: oauthError.code });
 
   if (oauthError instanceof ServerError) {
-    request.log.error({ err: error }, 'token request failed');
+    request.log.error({ err: error, url: request.url }, 'token request failed');
   } else {
     request.log.info(
-      { error: oauthError.code, description: oauthError.description, detail: oauthError.detail },
+      {
+        url: request.url,
+        error: oauthError.code,
+        description: oauthError.description,
+        detail: oauthError.detail,
+      },
       'token request rejected',
     );
   }

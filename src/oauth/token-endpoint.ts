@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
+import { setRequestActor } from '../server/request-context.js';
 import { authenticateClient } from './client-auth/index.js';
-import { InvalidRequestError, UnsupportedGrantTypeError } from './errors.js';
+import { InvalidRequestError, RateLimitedError, UnsupportedGrantTypeError } from './errors.js';
 import type { TokenResponse } from './grants/grant-type.js';
 import { GRANT_TYPES } from './grants/index.js';
 import { readTokenParams } from './token-params.js';
@@ -37,6 +38,23 @@ export async function handleTokenRequest(
     { clientId: client.client.clientId, method: client.method, grantType },
     'client authenticated',
   );
+  setRequestActor(request, {
+    type: 'client',
+    id: client.client.clientId,
+    orgId: client.client.orgId,
+    serviceAccountId: client.serviceAccount.id,
+  });
+
+  // Counted after authentication, so that nobody can use up another client's allowance.
+  const limit = services.context.config.oauth.tokenRatePerClient;
+  const retryAfter = services.rateLimiter.take(`client:${client.client.clientId}`, limit);
+  if (retryAfter !== undefined) {
+    throw new RateLimitedError(
+      `too many token requests for this client; at most ${limit} per minute`,
+      retryAfter,
+      { clientId: client.client.clientId },
+    );
+  }
 
   return grant.handle(params, client, services);
 }

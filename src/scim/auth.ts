@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { isApiToken, verifyApiToken } from '../directory/api-tokens.js';
 import { findClientByClientId } from '../directory/clients.js';
 import { getDirectory } from '../directory/directories.js';
 import { NotFoundError } from '../directory/errors.js';
@@ -6,6 +7,7 @@ import { findGrant, type GrantRole } from '../directory/grants.js';
 import { getServiceAccount } from '../directory/service-accounts.js';
 import { type AccessTokenClaims, InvalidAccessTokenError } from '../oauth/access-token.js';
 import type { AppContext } from '../server/context.js';
+import { setRequestActor } from '../server/request-context.js';
 import { ScimError } from './errors.js';
 import { isStorableText } from './text.js';
 
@@ -39,7 +41,19 @@ const ALLOWED_ROLES: Record<ScimAccess, readonly GrantRole[]> = {
  */
 export function authorizeScimRequest(context: AppContext) {
   return async (request: FastifyRequest<{ Params: { directoryId: string } }>): Promise<void> => {
+    const bearer = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (bearer && isApiToken(bearer)) {
+      const access = request.routeOptions.config.scimAccess ?? 'write';
+      return authorizeApiToken(context, bearer, request.params.directoryId, access);
+    }
+
     const claims = await authenticate(context, request.headers.authorization);
+    setRequestActor(request, {
+      type: 'client',
+      id: claims.clientId,
+      orgId: claims.orgId,
+      serviceAccountId: claims.serviceAccountId,
+    });
     const access = request.routeOptions.config.scimAccess ?? 'write';
 
     if (!claims.scopes.some((scope) => ALLOWED_SCOPES[access].includes(scope))) {
@@ -59,6 +73,27 @@ export function authorizeScimRequest(context: AppContext) {
       );
     }
   };
+}
+
+/** A directory API token: a fixed bearer secret bound to one directory and one scope. */
+async function authorizeApiToken(
+  context: AppContext,
+  bearer: string,
+  directoryId: string,
+  access: ScimAccess,
+): Promise<void> {
+  const token = await verifyApiToken(context.storage, bearer);
+  if (!token) throw invalidToken('the API token is invalid, expired or revoked');
+  if (token.directoryId !== directoryId) {
+    throw forbidden('the API token belongs to another directory');
+  }
+  if (!ALLOWED_SCOPES[access].includes(token.scope)) {
+    throw forbidden(`${access} requests need the scope ${ALLOWED_SCOPES[access].join(' or ')}`);
+  }
+  const directory = await getDirectory(context.storage, token.orgId, directoryId);
+  if (directory.provisioningStopped) {
+    throw forbidden('an admin has stopped provisioning into this directory');
+  }
 }
 
 /** Verifies the token and checks that its client and service account are still live. */
@@ -115,15 +150,18 @@ async function findGrantedRole(
   const denied = () => forbidden('the service account has no grant on this directory');
   if (!isStorableText(directoryId)) throw denied();
 
-  try {
-    await getDirectory(context.storage, claims.orgId, directoryId);
-  } catch (error) {
-    if (error instanceof NotFoundError) throw denied();
-    throw error;
-  }
+  const directory = await getDirectory(context.storage, claims.orgId, directoryId).catch(
+    (error: unknown) => {
+      if (error instanceof NotFoundError) throw denied();
+      throw error;
+    },
+  );
 
   const grant = await findGrant(context.storage, directoryId, claims.serviceAccountId);
   if (!grant || grant.orgId !== claims.orgId) throw denied();
+  if (directory.provisioningStopped) {
+    throw forbidden('an admin has stopped provisioning into this directory');
+  }
   return grant.role;
 }
 

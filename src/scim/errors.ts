@@ -24,7 +24,7 @@ const SCIM_TYPE_STATUS = {
 export type ScimType = keyof typeof SCIM_TYPE_STATUS;
 
 /** HTTP statuses a SCIM error may carry without a `scimType`. */
-export type ScimStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 500 | 501;
+export type ScimStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 500 | 501;
 
 /** The SCIM error resource as sent on the wire. */
 export interface ScimErrorBody {

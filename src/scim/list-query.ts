@@ -9,15 +9,9 @@ export const DEFAULT_PAGE_SIZE = 100;
 /** Largest page returned; a larger `count` returns this many (RFC 7644 §3.4.2.4 allows fewer). */
 export const MAX_PAGE_SIZE = 200;
 
-// TODO: attributes/excludedAttributes (RFC 7644 §3.4.2.5), sorting (§3.4.2.3) and cursors
-// (RFC 9865) are not implemented, so these query parameters are rejected with 501.
-const UNSUPPORTED_PARAMETERS = [
-  'attributes',
-  'excludedAttributes',
-  'sortBy',
-  'sortOrder',
-  'cursor',
-];
+// TODO: sorting (RFC 7644 §3.4.2.3) and cursors (RFC 9865) are not implemented, so these query
+// parameters are rejected with 501.
+const UNSUPPORTED_PARAMETERS = ['sortBy', 'sortOrder', 'cursor'];
 
 /** A list request: an optional filter and an index-based page. */
 export interface ListQuery {

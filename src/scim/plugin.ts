@@ -4,7 +4,9 @@ import { authorizeScimRequest } from './auth.js';
 import { handleScimError } from './error-handler.js';
 import { ScimError } from './errors.js';
 import { SCIM_MEDIA_TYPE, SCIM_REQUEST_MEDIA_TYPES } from './media-type.js';
-import { registerNotImplementedRoutes } from './routes/not-implemented.js';
+import { registerDiscoveryRoutes } from './routes/discovery.js';
+import { registerGroupRoutes } from './routes/groups.js';
+import { registerFallbackRoutes } from './routes/not-implemented.js';
 import { registerServiceProviderConfigRoute } from './routes/service-provider-config.js';
 import { registerUserRoutes } from './routes/users.js';
 
@@ -39,6 +41,8 @@ const directoryRoutes = async (app: FastifyInstance, { context }: { context: App
   app.addHook('onRequest', authorizeScimRequest(context));
 
   registerUserRoutes(app, context);
+  registerGroupRoutes(app, context);
   registerServiceProviderConfigRoute(app, context);
-  registerNotImplementedRoutes(app);
+  registerDiscoveryRoutes(app, context);
+  registerFallbackRoutes(app);
 };

@@ -1,14 +1,23 @@
 import formBody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { consolePlugin } from '../admin/console/plugin.js';
 import { adminPlugin } from '../admin/plugin.js';
+import type { Config } from '../config/index.js';
 import { oauthPlugin } from '../oauth/plugin.js';
 import { scimPlugin } from '../scim/plugin.js';
+import { installAuditRecording } from './audit-recorder.js';
 import type { AppContext } from './context.js';
+import { healthPlugin, installDrainHeader, type ServerState } from './health.js';
+import { metricsPlugin } from './metrics-route.js';
+import { installRequestLogging, requestIdFor } from './request-log.js';
+import { installTracing } from './tracing.js';
 
 export interface BuildAppOptions {
   context: AppContext;
   /** Fastify logger options; false turns logging off. */
   logger?: FastifyServerOptions['logger'];
+  /** Life-cycle flags that `/readyz` reports; a fresh, not draining state by default. */
+  state?: ServerState;
 }
 
 /** Headers whose values are credentials, removed from every log line. */
@@ -20,11 +29,36 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     options.logger === undefined || options.logger === true
       ? { level: options.context.config.logLevel, redact: REDACTED_PATHS }
       : options.logger;
+  const { config } = options.context;
   const app = Fastify({
     logger,
     // Body limit for JSON documents; SCIM Bulk advertises its own, smaller limits.
     bodyLimit: 1024 * 1024,
+    trustProxy: trustProxyOption(config.ops.trustProxy),
+    genReqId: (request) => requestIdFor(request.headers),
+    requestIdLogLabel: 'requestId',
+    // One line per request comes from installRequestLogging, without the URL and its query.
+    disableRequestLogging: true,
+    // A request that reached the process while it closes is served, not refused with a 503.
+    return503OnClosing: false,
   });
+
+  // Hooks on the root apply to every surface registered below.
+  if (config.ops.otelTracing) installTracing(app);
+  installRequestLogging(app, options.context.metrics);
+  installAuditRecording(app, options.context);
+  const state = options.state ?? { draining: false };
+  installDrainHeader(app, state);
+  await app.register(healthPlugin, {
+    context: options.context,
+    state,
+  });
+  if (options.context.metrics && config.ops.metricsToken) {
+    await app.register(metricsPlugin, {
+      metrics: options.context.metrics,
+      token: config.ops.metricsToken,
+    });
+  }
 
   // SCIM clients send `application/scim+json`; parse it as JSON.
   app.addContentTypeParser(
@@ -37,6 +71,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(oauthPlugin, { context: options.context });
   await app.register(scimPlugin, { context: options.context, prefix: '/scim' });
   await app.register(adminPlugin, { context: options.context, prefix: '/admin/v1' });
+  await app.register(consolePlugin, { context: options.context });
 
   return app;
+}
+
+/** Fastify's `trustProxy` from the setting: a flag, a hop count, or addresses and ranges. */
+function trustProxyOption(
+  setting: Config['ops']['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return typeof setting === 'object' ? [...setting] : setting;
 }

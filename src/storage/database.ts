@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type KyselyConfig, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { postgresHelpers } from './dialects/postgres.js';
 import { sqliteHelpers } from './dialects/sqlite.js';
@@ -16,6 +16,8 @@ export interface Storage {
   readonly dialect: DialectHelpers;
   /** Where the data lives, with any password removed, for logs. */
   readonly location: string;
+  /** Connection counts of the PostgreSQL pool; undefined on SQLite. */
+  poolStats(): { total: number; idle: number; waiting: number } | undefined;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,8 @@ export interface StorageOptions {
   dataDir: string;
   /** Maximum PostgreSQL pool size. Default 10. */
   poolSize?: number;
+  /** Called after each query with its duration in milliseconds and whether it succeeded. */
+  onQuery?: (durationMs: number, ok: boolean) => void;
 }
 
 /** File name of the embedded database inside the data directory. */
@@ -32,11 +36,17 @@ export const SQLITE_FILE_NAME = 'scimd.sqlite';
 
 /** Opens the database chosen by the options; it does not run migrations. */
 export function openStorage(options: StorageOptions): Storage {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
-  return openSqlite(path.join(options.dataDir, SQLITE_FILE_NAME));
+  const log = queryLogger(options.onQuery);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10, log);
+  return openSqlite(path.join(options.dataDir, SQLITE_FILE_NAME), log);
 }
 
-function openSqlite(file: string): Storage {
+function queryLogger(onQuery: StorageOptions['onQuery']): KyselyConfig['log'] {
+  if (!onQuery) return undefined;
+  return (event: LogEvent) => onQuery(event.queryDurationMillis, event.level === 'query');
+}
+
+function openSqlite(file: string, log: KyselyConfig['log']): Storage {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
 
   const connection = new SQLite(file);
@@ -46,14 +56,30 @@ function openSqlite(file: string): Storage {
   connection.pragma('busy_timeout = 5000');
   connection.pragma('synchronous = NORMAL');
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-  return { db, dialect: sqliteHelpers, location: file, close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }), log });
+  return {
+    db,
+    dialect: sqliteHelpers,
+    location: file,
+    poolStats: () => undefined,
+    close: () => db.destroy(),
+  };
 }
 
-function openPostgres(url: string, poolSize: number): Storage {
+function openPostgres(url: string, poolSize: number, log: KyselyConfig['log']): Storage {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: postgresHelpers, location: redactUrl(url), close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+  return {
+    db,
+    dialect: postgresHelpers,
+    location: redactUrl(url),
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
+    close: () => db.destroy(),
+  };
 }
 
 function redactUrl(url: string): string {

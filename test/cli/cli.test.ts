@@ -65,14 +65,32 @@ describeEachDatabase('scimd command line', (database) => {
     assert.equal(jwks.keys[0].d, undefined);
 
     const account = await runScimd(
-      ['admin', 'service-accounts', 'create', '--name', 'cli-sa', '--role', 'user access admin'],
+      [
+        'admin',
+        'service-accounts',
+        'create',
+        '--name',
+        'cli-sa',
+        '--role',
+        'user access admin',
+        '--json',
+      ],
       { env },
     );
     assert.equal(account.code, 0, account.stderr);
     const accountId = JSON.parse(account.stdout).id;
 
     const credentials = await runScimd(
-      ['admin', 'credentials', 'create', '--service-account', accountId, '--name', 'cli-client'],
+      [
+        'admin',
+        'credentials',
+        'create',
+        '--service-account',
+        accountId,
+        '--name',
+        'cli-client',
+        '--json',
+      ],
       { env },
     );
     assert.equal(credentials.code, 0, credentials.stderr);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,10 +11,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `scimd ARGS` from the TypeScript sources in a child process. */
+/** Runs `scimd ARGS` from the TypeScript sources in a child process; `input` is its standard input. */
 export function runScimd(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: { cwd?: string; env?: Record<string, string>; input?: string } = {},
 ): Promise<CliResult> {
   const script = `const { runCli } = await import(${JSON.stringify(MAIN)}); await runCli(['node', 'scimd', ...process.argv.slice(1)]);`;
   const child = spawn(
@@ -22,10 +22,23 @@ export function runScimd(
     ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script, ...args],
     {
       cwd: options.cwd ?? ROOT,
-      env: { ...process.env, SCIMD_URL: '', SCIMD_ADMIN_TOKEN: '', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        SCIMD_URL: '',
+        SCIMD_ADMIN_TOKEN: '',
+        SCIMD_TOKEN: '',
+        SCIMD_SCIM_URL: '',
+        SCIMD_CLIENT_SECRET: '',
+        ...options.env,
+      },
     },
   );
+  child.stdin.end(options.input);
+  return collectOutput(child);
+}
+
+/** Collects the output of a child process started with piped stdout and stderr until it exits. */
+export function collectOutput(child: ChildProcessWithoutNullStreams): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => {

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { blockedRange } from '../../src/oauth/jwks/address-guard.js';
-import { fetchJwks, JwksFetchError } from '../../src/oauth/jwks/fetch-jwks.js';
+import { fetchJwks, fetchJwksDocument, JwksFetchError } from '../../src/oauth/jwks/fetch-jwks.js';
 import { generateIntegratorKey } from '../helpers/fixtures.js';
 
 /** Starts a local server whose response each test chooses, and counts the requests it receives. */
@@ -66,6 +66,27 @@ describe('fetchJwks', () => {
           break;
         case '/redirect':
           response.writeHead(302, { location: '/jwks.json' }).end();
+          break;
+        case '/redirect-loop':
+          response.writeHead(307, { location: '/redirect-loop' }).end();
+          break;
+        case '/redirect-with-credentials':
+          response
+            .writeHead(301, { location: `http://user:pass@${request.headers.host}/jwks.json` })
+            .end();
+          break;
+        case '/cached':
+          response
+            .writeHead(200, {
+              'content-type': 'application/json',
+              'cache-control': 'public, max-age=120',
+            })
+            .end(jwksBody);
+          break;
+        case '/no-store':
+          response
+            .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+            .end(jwksBody);
           break;
         case '/not-json':
           response.writeHead(200).end('<html></html>');
@@ -150,15 +171,48 @@ describe('fetchJwks', () => {
     assert.equal(message, 'fetching the JWKS timed out after 300 ms');
   });
 
-  test('redirect not followed', async () => {
-    const before = server.requests();
-    const message = await fetchError(fetchJwks(`${server.url}/redirect`, { allowLoopback: true }));
+  test('redirect followed', async () => {
+    const jwks = await fetchJwks(`${server.url}/redirect`, { allowLoopback: true });
 
-    assert.equal(
-      message,
-      'the jwks_uri responded with a redirect (302); redirects are not followed',
+    assert.equal(jwks.keys.length, 1);
+  });
+
+  test('redirect loop stopped after 3 redirects', async () => {
+    const before = server.requests();
+    const message = await fetchError(
+      fetchJwks(`${server.url}/redirect-loop`, { allowLoopback: true }),
     );
+
+    assert.equal(message, 'the jwks_uri redirected more than 3 times');
+    assert.equal(server.requests(), before + 4);
+  });
+
+  test('redirect target checked like the first URL', async () => {
+    const before = server.requests();
+    const message = await fetchError(
+      fetchJwks(`${server.url}/redirect-with-credentials`, { allowLoopback: true }),
+    );
+
+    assert.equal(message, 'the jwks_uri must not contain credentials');
     assert.equal(server.requests(), before + 1);
+  });
+
+  test('Cache-Control max-age reported', async () => {
+    const fetched = await fetchJwksDocument(`${server.url}/cached`, { allowLoopback: true });
+
+    assert.equal(fetched.maxAgeSeconds, 120);
+  });
+
+  test('Cache-Control no-store reported as zero', async () => {
+    const fetched = await fetchJwksDocument(`${server.url}/no-store`, { allowLoopback: true });
+
+    assert.equal(fetched.maxAgeSeconds, 0);
+  });
+
+  test('no Cache-Control reported as unknown', async () => {
+    const fetched = await fetchJwksDocument(`${server.url}/jwks.json`, { allowLoopback: true });
+
+    assert.equal(fetched.maxAgeSeconds, undefined);
   });
 
   test('body not JSON', async () => {

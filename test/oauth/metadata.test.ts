@@ -18,6 +18,19 @@ describeEachDatabase('authorization server metadata', (database) => {
     const response = await fetch(`${server.url}/.well-known/oauth-authorization-server`);
 
     assert.equal(response.status, 200);
+    const algorithms = [
+      'RS256',
+      'RS384',
+      'RS512',
+      'PS256',
+      'PS384',
+      'PS512',
+      'ES256',
+      'ES384',
+      'ES512',
+      'EdDSA',
+    ];
+    const methods = ['private_key_jwt', 'client_secret_basic', 'client_secret_post'];
     assert.deepEqual(await response.json(), {
       issuer: server.url,
       token_endpoint: `${server.url}/oauth/token`,
@@ -25,19 +38,14 @@ describeEachDatabase('authorization server metadata', (database) => {
       scopes_supported: ['manage:directory', 'read:directory'],
       response_types_supported: [],
       grant_types_supported: ['client_credentials'],
-      token_endpoint_auth_methods_supported: ['private_key_jwt'],
-      token_endpoint_auth_signing_alg_values_supported: [
-        'RS256',
-        'RS384',
-        'RS512',
-        'PS256',
-        'PS384',
-        'PS512',
-        'ES256',
-        'ES384',
-        'ES512',
-        'EdDSA',
-      ],
+      token_endpoint_auth_methods_supported: methods,
+      token_endpoint_auth_signing_alg_values_supported: algorithms,
+      introspection_endpoint: `${server.url}/oauth/introspect`,
+      introspection_endpoint_auth_methods_supported: methods,
+      introspection_endpoint_auth_signing_alg_values_supported: algorithms,
+      revocation_endpoint: `${server.url}/oauth/revoke`,
+      revocation_endpoint_auth_methods_supported: methods,
+      revocation_endpoint_auth_signing_alg_values_supported: algorithms,
     });
   });
 

@@ -12,7 +12,12 @@ import {
   signAssertion,
 } from '../helpers/fixtures.js';
 import { startTestServer } from '../helpers/server.js';
-import { assertionParams, assertTokenError, requestToken } from './token-requests.js';
+import {
+  assertClientAuthFailure,
+  assertionParams,
+  captureLogs,
+  requestToken,
+} from './token-requests.js';
 
 const EXTRA_AUDIENCE = 'https://scimd.example/token';
 
@@ -29,9 +34,14 @@ function unsignedJwt(header: Record<string, unknown>, claims: Record<string, unk
 describeEachDatabase('private_key_jwt', (database) => {
   let server: RunningServer;
   let integrator: ProvisionedClient;
+  const logs = captureLogs();
 
   before(async () => {
-    server = await startTestServer(database(), { SCIMD_ASSERTION_AUDIENCES: EXTRA_AUDIENCE });
+    server = await startTestServer(
+      database(),
+      { SCIMD_ASSERTION_AUDIENCES: EXTRA_AUDIENCE },
+      logs.logger,
+    );
     integrator = await provisionClient(server.context.storage);
   });
   after(async () => {
@@ -99,14 +109,14 @@ describeEachDatabase('private_key_jwt', (database) => {
     const assertion = await signAssertion(impostor, integrator.client.clientId, server.url);
     const result = await requestToken(server.url, assertionParams(assertion));
 
-    assertTokenError(result, 401, 'invalid_client', 'signature verification failed');
+    assertClientAuthFailure(result, logs, 'signature verification failed');
   });
 
   test('expired assertion', async () => {
     const now = nowSeconds();
     const result = await tokenFor({ claims: { iat: now - 600, exp: now - 120 } });
 
-    assertTokenError(result, 401, 'invalid_client', 'the client assertion has expired');
+    assertClientAuthFailure(result, logs, 'the client assertion has expired');
   });
 
   test('expired within clock skew', async () => {
@@ -119,10 +129,9 @@ describeEachDatabase('private_key_jwt', (database) => {
   test('wrong audience', async () => {
     const result = await tokenFor({ claims: { aud: `${server.url}/scim` } });
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       `the assertion audience must be "${server.url}" or "${server.url}/oauth/token" or "${EXTRA_AUDIENCE}"`,
     );
   });
@@ -130,7 +139,7 @@ describeEachDatabase('private_key_jwt', (database) => {
   test('iss differs from sub', async () => {
     const result = await tokenFor({ claims: { sub: 'someone-else' } });
 
-    assertTokenError(result, 401, 'invalid_client', 'iss and sub must both equal the client id');
+    assertClientAuthFailure(result, logs, 'iss and sub must both equal the client id');
   });
 
   test('replayed jti', async () => {
@@ -139,12 +148,7 @@ describeEachDatabase('private_key_jwt', (database) => {
     const second = await requestToken(server.url, assertionParams(assertion));
 
     assert.equal(first.status, 200);
-    assertTokenError(
-      second,
-      401,
-      'invalid_client',
-      'the client assertion was already used (jti replay)',
-    );
+    assertClientAuthFailure(second, logs, 'the client assertion was already used (jti replay)');
   });
 
   test('same jti from another client', async () => {
@@ -162,27 +166,21 @@ describeEachDatabase('private_key_jwt', (database) => {
       claims: { iss: 'scimd-unknown', sub: 'scimd-unknown' },
     });
 
-    assertTokenError(result, 401, 'invalid_client', 'unknown client');
+    assertClientAuthFailure(result, logs, 'unknown client');
   });
 
   test('missing iss', async () => {
     const result = await tokenFor({ claims: { iss: undefined } });
 
-    assertTokenError(
-      result,
-      401,
-      'invalid_client',
-      'the client assertion has no iss; set iss and sub to the client id',
-    );
+    assertClientAuthFailure(result, logs, 'the client assertion has no iss');
   });
 
   test('unknown kid', async () => {
     const result = await tokenFor({ header: { kid: 'no-such-key' } });
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       'unknown kid "no-such-key": no key with this kid is registered for the client',
     );
   });
@@ -191,10 +189,9 @@ describeEachDatabase('private_key_jwt', (database) => {
     const assertion = unsignedJwt({ alg: 'none', typ: 'JWT' }, await validClaims());
     const result = await requestToken(server.url, assertionParams(assertion));
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       "alg none is not allowed: sign the client assertion with the client's private key using one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA",
     );
   });
@@ -206,10 +203,9 @@ describeEachDatabase('private_key_jwt', (database) => {
       .sign(secret);
     const result = await requestToken(server.url, assertionParams(assertion));
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       "alg HS256 is not allowed: HMAC needs a shared secret; sign with the client's private key using one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA",
     );
   });
@@ -219,10 +215,9 @@ describeEachDatabase('private_key_jwt', (database) => {
     const assertion = await signAssertion(ecKey, integrator.client.clientId, server.url);
     const result = await requestToken(server.url, assertionParams(assertion));
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       `the key "${integrator.key.kid}" cannot verify alg ES256: ES256 needs kty EC, but the key has kty RSA`,
     );
   });
@@ -232,10 +227,9 @@ describeEachDatabase('private_key_jwt', (database) => {
     const assertion = await signAssertion(psKey, integrator.client.clientId, server.url);
     const result = await requestToken(server.url, assertionParams(assertion));
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       `the key "${integrator.key.kid}" cannot verify alg PS256: the key is registered for alg RS256`,
     );
   });
@@ -243,10 +237,9 @@ describeEachDatabase('private_key_jwt', (database) => {
   test('jku header', async () => {
     const result = await tokenFor({ header: { jku: `${server.url}/oauth/jwks` } });
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       "the client assertion header must not contain jku: keys are taken only from the client's registered JWKS or jwks_uri",
     );
   });
@@ -254,10 +247,9 @@ describeEachDatabase('private_key_jwt', (database) => {
   test('embedded jwk header', async () => {
     const result = await tokenFor({ header: { jwk: integrator.key.publicJwk } });
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       "the client assertion header must not contain jwk: keys are taken only from the client's registered JWKS or jwks_uri",
     );
   });
@@ -269,10 +261,9 @@ describeEachDatabase('private_key_jwt', (database) => {
     );
     const result = await requestToken(server.url, assertionParams(`${assertion}c2ln`));
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       'the client assertion header lists critical parameters (crit) that this server does not support: ["exp-check"]',
     );
   });
@@ -280,10 +271,9 @@ describeEachDatabase('private_key_jwt', (database) => {
   test('access token type rejected', async () => {
     const result = await tokenFor({ header: { typ: 'at+jwt' } });
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       'the client assertion typ "at+jwt" is not accepted; use JWT or client-authentication+jwt, or leave typ out',
     );
   });
@@ -291,10 +281,9 @@ describeEachDatabase('private_key_jwt', (database) => {
   test('missing jti', async () => {
     const result = await tokenFor({ claims: { jti: undefined } });
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       'the client assertion has no jti claim; give each assertion a unique jti',
     );
   });
@@ -302,45 +291,43 @@ describeEachDatabase('private_key_jwt', (database) => {
   test('missing exp', async () => {
     const result = await tokenFor({ claims: { exp: undefined } });
 
-    assertTokenError(result, 401, 'invalid_client', 'the client assertion has no exp claim');
+    assertClientAuthFailure(result, logs, 'the client assertion has no exp claim');
   });
 
   test('exp too far ahead', async () => {
     const result = await tokenFor({ claims: { exp: nowSeconds() + 7200 } });
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
-      'the client assertion exp is more than 3600 seconds in the future; use short-lived assertions',
+      logs,
+      'the client assertion exp is more than 3600 seconds in the future',
     );
   });
 
   test('nbf in the future', async () => {
     const result = await tokenFor({ claims: { nbf: nowSeconds() + 600 } });
 
-    assertTokenError(result, 401, 'invalid_client', 'the client assertion is not valid yet (nbf)');
+    assertClientAuthFailure(result, logs, 'the client assertion is not valid yet (nbf)');
   });
 
   test('iat in the future', async () => {
     const result = await tokenFor({ claims: { iat: nowSeconds() + 600 } });
 
-    assertTokenError(result, 401, 'invalid_client', 'the client assertion iat is in the future');
+    assertClientAuthFailure(result, logs, 'the client assertion iat is in the future');
   });
 
   test('NUL character in iss', async () => {
     const result = await tokenFor({ claims: { iss: 'scimd-\u0000', sub: 'scimd-\u0000' } });
 
-    assertTokenError(result, 401, 'invalid_client', 'unknown client');
+    assertClientAuthFailure(result, logs, 'unknown client');
   });
 
   test('NUL character in jti', async () => {
     const result = await tokenFor({ claims: { jti: 'jti-\u0000' } });
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       'the jti claim must be a non-empty string of at most 255 characters, without control characters',
     );
   });
@@ -348,10 +335,9 @@ describeEachDatabase('private_key_jwt', (database) => {
   test('overlong kid', async () => {
     const result = await tokenFor({ header: { kid: 'k'.repeat(201) } });
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       'the client assertion kid must be a non-empty string of at most 200 characters',
     );
   });
@@ -359,10 +345,9 @@ describeEachDatabase('private_key_jwt', (database) => {
   test('not a JWT', async () => {
     const result = await requestToken(server.url, assertionParams('not-a-jwt'));
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       'the client assertion must be a signed JWT in compact serialization (three base64url parts)',
     );
   });
@@ -376,12 +361,7 @@ describeEachDatabase('private_key_jwt', (database) => {
       .execute();
     const result = await tokenFor({}, disabled);
 
-    assertTokenError(
-      result,
-      401,
-      'invalid_client',
-      'the service account of this client is disabled',
-    );
+    assertClientAuthFailure(result, logs, 'the service account of this client is disabled');
   });
 
   test('deleted service account', async () => {
@@ -389,6 +369,6 @@ describeEachDatabase('private_key_jwt', (database) => {
     await deleteServiceAccount(server.context.storage, deleted.orgId, deleted.serviceAccount.id);
     const result = await tokenFor({}, deleted);
 
-    assertTokenError(result, 401, 'invalid_client', 'unknown client');
+    assertClientAuthFailure(result, logs, 'unknown client');
   });
 });

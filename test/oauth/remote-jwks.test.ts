@@ -14,7 +14,12 @@ import {
   signAssertion,
 } from '../helpers/fixtures.js';
 import { startTestServer } from '../helpers/server.js';
-import { assertionParams, assertTokenError, requestToken } from './token-requests.js';
+import {
+  assertClientAuthFailure,
+  assertionParams,
+  captureLogs,
+  requestToken,
+} from './token-requests.js';
 
 type JwksServer = Awaited<ReturnType<typeof serveJwks>>;
 
@@ -22,9 +27,10 @@ describeEachDatabase('jwks_uri clients', (database) => {
   let server: RunningServer;
   let integrator: ProvisionedClient;
   let jwks: JwksServer;
+  const logs = captureLogs();
 
   before(async () => {
-    server = await startTestServer(database());
+    server = await startTestServer(database(), {}, logs.logger);
     integrator = await provisionClient(server.context.storage);
     jwks = await serveJwks([integrator.key.publicJwk]);
     await setClientKeys(server.context.storage, integrator.orgId, integrator.client.clientId, {
@@ -80,10 +86,9 @@ describeEachDatabase('jwks_uri clients', (database) => {
     const unpublished = await generateIntegratorKey('RS256');
     const result = await tokenWith(unpublished);
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       `unknown kid "${unpublished.kid}": no key with this kid is registered for the client or published at its jwks_uri`,
     );
     assert.equal(jwks.requests(), 2);
@@ -107,11 +112,10 @@ describeEachDatabase('jwks_uri clients', (database) => {
     const result = await requestToken(server.url, assertionParams(`${signingInput}.${signature}`));
     await weakJwks.close();
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
-      'the client assertion could not be verified: RS256 requires key modulusLength to be 2048 bits or larger',
+      logs,
+      "the client's keys could not be fetched from its jwks_uri: the JWKS at the jwks_uri is invalid: jwks.keys[0]: RSA keys must have at least 2048 bits",
     );
   });
 
@@ -131,10 +135,9 @@ describeEachDatabase('jwks_uri clients', (database) => {
     const result = await requestToken(server.url, assertionParams(assertion));
     await new Promise<void>((resolve) => broken.close(() => resolve()));
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       "the client's keys could not be fetched from its jwks_uri: the jwks_uri responded with status 500",
     );
   });
@@ -144,9 +147,10 @@ describeEachDatabase('jwks_uri without loopback', (database) => {
   let server: RunningServer;
   let integrator: ProvisionedClient;
   let jwks: JwksServer;
+  const logs = captureLogs();
 
   before(async () => {
-    server = await startTestServer(database(), { SCIMD_JWKS_ALLOW_LOOPBACK: 'false' });
+    server = await startTestServer(database(), { SCIMD_JWKS_ALLOW_LOOPBACK: 'false' }, logs.logger);
     integrator = await provisionClient(server.context.storage);
     jwks = await serveJwks([integrator.key.publicJwk]);
   });
@@ -167,10 +171,9 @@ describeEachDatabase('jwks_uri without loopback', (database) => {
   test('http loopback URL refused', async () => {
     const result = await tokenWithJwksUri(jwks.url);
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       "the client's keys could not be fetched from its jwks_uri: the jwks_uri must use https",
     );
     assert.equal(jwks.requests(), 0);
@@ -179,10 +182,9 @@ describeEachDatabase('jwks_uri without loopback', (database) => {
   test('https loopback address refused', async () => {
     const result = await tokenWithJwksUri(jwks.url.replace('http:', 'https:'));
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       "the client's keys could not be fetched from its jwks_uri: the jwks_uri host 127.0.0.1 resolves to a loopback address, which is not allowed",
     );
     assert.equal(jwks.requests(), 0);
@@ -192,10 +194,9 @@ describeEachDatabase('jwks_uri without loopback', (database) => {
     const port = new URL(jwks.url).port;
     const result = await tokenWithJwksUri(`https://localhost:${port}/jwks.json`);
 
-    assertTokenError(
+    assertClientAuthFailure(
       result,
-      401,
-      'invalid_client',
+      logs,
       "the client's keys could not be fetched from its jwks_uri: the jwks_uri host localhost resolves to a loopback address, which is not allowed",
     );
     assert.equal(jwks.requests(), 0);

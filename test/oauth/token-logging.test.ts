@@ -40,7 +40,9 @@ describeEachDatabase('token endpoint logging', (database) => {
     assert.ok(rejected, 'a rejection line is logged');
     assert.equal(rejected.level, 30);
     assert.equal(rejected.error, 'invalid_client');
-    assert.equal(rejected.description, 'iss and sub must both equal the client id');
+    assert.equal(rejected.description, 'client authentication failed');
+    assert.deepEqual(rejected.detail, { reason: 'iss and sub must both equal the client id' });
+    assert.equal(result.body.error_description, 'client authentication failed');
     const signature = assertion.split('.')[2]!;
     assert.equal(JSON.stringify(lines).includes(signature), false);
   });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 
 /** `client_assertion_type` of private_key_jwt. */
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -59,4 +60,50 @@ export function assertTokenError(
 ): void {
   assert.equal(result.status, status);
   assert.deepEqual(result.body, { error, error_description: description });
+}
+
+/** Public description of every failed client authentication that does not name its cause. */
+export const CLIENT_AUTH_FAILED = 'client authentication failed';
+
+/** Log lines of a test server, parsed, with the latest rejection of an oauth request. */
+export interface CapturedLogs {
+  /** Logger options for `startTestServer`. */
+  logger: { level: string; stream: Writable };
+  lines: Array<Record<string, unknown>>;
+  /** The `detail.reason` of the latest rejection. */
+  lastReason(): unknown;
+}
+
+/** Collects a test server's log lines at level info. */
+export function captureLogs(): CapturedLogs {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  return {
+    logger: { level: 'info', stream },
+    lines,
+    lastReason() {
+      const rejected = lines.filter((line) => line.msg === 'token request rejected').at(-1);
+      return (rejected?.detail as Record<string, unknown> | undefined)?.reason;
+    },
+  };
+}
+
+/**
+ * Asserts a failed client authentication: 401 `invalid_client` with the public description that
+ * names no cause, and `reason` as the cause in the server log.
+ */
+export function assertClientAuthFailure(
+  result: TokenResult,
+  logs: CapturedLogs,
+  reason: string,
+): void {
+  assertTokenError(result, 401, 'invalid_client', CLIENT_AUTH_FAILED);
+  assert.equal(logs.lastReason(), reason);
 }

@@ -14,7 +14,7 @@ describeEachDatabase('SCIM discovery', (database) => {
     assert.equal(response.headers.get('content-type'), SCIM_CONTENT_TYPE);
     assert.deepEqual(response.body, {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
-      patch: { supported: false },
+      patch: { supported: true },
       bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
       filter: { supported: true, maxResults: 200 },
       changePassword: { supported: false },
@@ -31,8 +31,7 @@ describeEachDatabase('SCIM discovery', (database) => {
         {
           type: 'oauthbearertoken',
           name: 'OAuth Bearer Token',
-          description:
-            "An access token from this server's /oauth/token endpoint (client_credentials grant), sent as Authorization: Bearer.",
+          description: `An access token from ${fixture.server.url}/oauth/token (client_credentials grant with private_key_jwt), sent as Authorization: Bearer.`,
           specUri: 'https://www.rfc-editor.org/info/rfc6750',
           primary: true,
         },
@@ -68,16 +67,16 @@ describeEachDatabase('SCIM discovery', (database) => {
     });
   });
 
-  test('Groups endpoint is 501 after authorization', async () => {
+  test('Bulk endpoint is 501 after authorization', async () => {
     const response = await scim(
-      `${baseUrl(fixture.server, fixture.provisioned.directory.id)}/Groups`,
-      { token: fixture.token },
+      `${baseUrl(fixture.server, fixture.provisioned.directory.id)}/Bulk`,
+      { token: fixture.token, body: {} },
     );
     assert.equal(response.status, 501);
     assert.deepEqual(response.body, {
       schemas: [ERROR_SCHEMA],
       status: '501',
-      detail: 'GET /Groups is not supported yet',
+      detail: 'POST /Bulk is not supported yet',
     });
   });
 });

@@ -213,13 +213,7 @@ describeEachDatabase('SCIM Users', (database) => {
       'wrong schemas',
       { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], userName: 'x@example.com' },
       'invalidSyntax',
-      /^schemas contains "urn:ietf:params:scim:schemas:core:2.0:Group", which is not a schema of User$/,
-    ],
-    [
-      'extension without schemas entry',
-      { ...newUser('x@example.com'), [ENTERPRISE_SCHEMA]: { department: 'D' } },
-      'invalidSyntax',
-      /is used but "schemas" does not list it/,
+      /^schemas must include urn:ietf:params:scim:schemas:core:2\.0:User$/,
     ],
     [
       'wrong extension sub-attribute type',
@@ -245,7 +239,7 @@ describeEachDatabase('SCIM Users', (database) => {
     ],
     [
       'active as string',
-      newUser('x@example.com', { active: 'true' }),
+      newUser('x@example.com', { active: 'yes' }),
       'invalidValue',
       /^active must be a boolean$/,
     ],
@@ -283,18 +277,6 @@ describeEachDatabase('SCIM Users', (database) => {
       newUser('x@example.com', { name: 'Ada' }),
       'invalidValue',
       /^name must be an object$/,
-    ],
-    [
-      'unknown attribute',
-      newUser('x@example.com', { shoeSize: 42 }),
-      'invalidSyntax',
-      /^shoeSize is not an attribute of User$/,
-    ],
-    [
-      'unknown sub-attribute',
-      newUser('x@example.com', { name: { nick: 'A' } }),
-      'invalidSyntax',
-      /^name\.nick is not a defined attribute$/,
     ],
     [
       'names differing in case',
@@ -434,25 +416,5 @@ describeEachDatabase('SCIM Users', (database) => {
     );
     assert.equal(response.status, 404);
     assert.equal(response.body.status, '404');
-  });
-
-  test('unsupported attributes parameter is 501', async () => {
-    const response = await scim(`${fixture.users}?attributes=userName`, { token: fixture.token });
-    assert.equal(response.status, 501);
-    assert.equal(response.body.detail, 'the attributes query parameter is not supported yet');
-  });
-
-  test('PATCH of a user is 501', async () => {
-    const created = await scim(fixture.users, {
-      token: fixture.token,
-      body: newUser('patch@example.com'),
-    });
-    const response = await scim(`${fixture.users}/${created.body.id}`, {
-      token: fixture.token,
-      method: 'PATCH',
-      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [] },
-    });
-    assert.equal(response.status, 501);
-    assert.equal(response.body.status, '501');
   });
 });

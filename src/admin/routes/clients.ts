@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { getClientAuth } from '../../directory/client-auth.js';
 import { validateClientJwks, validateJwksUri } from '../../directory/client-keys.js';
 import {
   createClient,
@@ -9,7 +10,7 @@ import {
   parseScopes,
   setClientKeys,
 } from '../../directory/clients.js';
-import { InvalidFieldError } from '../../directory/errors.js';
+import { ConflictError, InvalidFieldError } from '../../directory/errors.js';
 import { getOrganization } from '../../directory/organizations.js';
 import { rejectUnknownFields, requireObject, requireString } from '../../directory/validation.js';
 import type { AppContext } from '../../server/context.js';
@@ -24,7 +25,13 @@ export const clientRoutes: FastifyPluginAsync<{ context: AppContext }> = async (
   { context },
 ) => {
   const { storage } = context;
-  const present = (client: OAuthClient) => presentClient(client, context.config.publicUrl);
+  const present = async (client: OAuthClient) =>
+    presentClient(
+      client,
+      context.config.publicUrl,
+      (await getClientAuth(storage, client.clientId)).method,
+    );
+  const presentAll = (clients: OAuthClient[]) => Promise.all(clients.map(present));
 
   app.post<{ Params: AccountParams }>(
     '/orgs/:orgId/service-accounts/:serviceAccountId/credentials',
@@ -38,7 +45,7 @@ export const clientRoutes: FastifyPluginAsync<{ context: AppContext }> = async (
         name: requireString(body, 'name'),
         scopes: parseScopes(body.scopes),
       });
-      return reply.code(201).send(present(client));
+      return reply.code(201).send(await present(client));
     },
   );
 
@@ -47,19 +54,19 @@ export const clientRoutes: FastifyPluginAsync<{ context: AppContext }> = async (
     async (request) => {
       const { orgId, serviceAccountId } = request.params;
       await getOrganization(storage, orgId);
-      return (await listClients(storage, orgId, serviceAccountId)).map(present);
+      return presentAll(await listClients(storage, orgId, serviceAccountId));
     },
   );
 
   app.get<{ Params: OrgParams }>('/orgs/:orgId/clients', async (request) => {
     await getOrganization(storage, request.params.orgId);
-    return (await listClients(storage, request.params.orgId)).map(present);
+    return presentAll(await listClients(storage, request.params.orgId));
   });
 
   app.get<{ Params: ClientParams }>('/orgs/:orgId/clients/:clientId', async (request) => {
     const { orgId, clientId } = request.params;
     await getOrganization(storage, orgId);
-    return present(await getClient(storage, orgId, clientId));
+    return await present(await getClient(storage, orgId, clientId));
   });
 
   app.delete<{ Params: ClientParams }>('/orgs/:orgId/clients/:clientId', async (request, reply) => {
@@ -88,6 +95,13 @@ export const clientRoutes: FastifyPluginAsync<{ context: AppContext }> = async (
       );
     }
 
+    // A client has exactly one way to authenticate.
+    await getClient(storage, orgId, clientId);
+    if ((await getClientAuth(storage, clientId)).method !== 'private_key_jwt') {
+      throw new ConflictError(
+        'the client authenticates with a client secret; delete its secret before registering keys',
+      );
+    }
     const client = await setClientKeys(storage, orgId, clientId, { jwks, jwksUri });
     return presentKeys(client);
   });
@@ -113,7 +127,7 @@ function presentKeys(client: OAuthClient) {
   return { clientId: client.clientId, jwks: client.jwks, jwksUri: client.jwksUri };
 }
 
-function presentClient(client: OAuthClient, publicUrl: string) {
+function presentClient(client: OAuthClient, publicUrl: string, authMethod: string) {
   return {
     id: client.id,
     clientId: client.clientId,
@@ -121,7 +135,7 @@ function presentClient(client: OAuthClient, publicUrl: string) {
     orgId: client.orgId,
     serviceAccountId: client.serviceAccountId,
     scopes: client.scopes,
-    tokenEndpointAuthMethod: 'private_key_jwt',
+    tokenEndpointAuthMethod: authMethod,
     tokenEndpoint: `${publicUrl}/oauth/token`,
     jwks: client.jwks,
     jwksUri: client.jwksUri,

@@ -97,12 +97,13 @@ export const directoryRoutes: FastifyPluginAsync<{ context: AppContext }> = asyn
   );
 };
 
-function presentDirectory(directory: Directory, publicUrl: string) {
+export function presentDirectory(directory: Directory, publicUrl: string) {
   return {
     id: directory.id,
     orgId: directory.orgId,
     name: directory.name,
     scimBaseUrl: scimBaseUrl(publicUrl, directory.id),
+    provisioningStopped: directory.provisioningStopped,
     createdAt: directory.createdAt,
   };
 }

@@ -59,7 +59,7 @@ export const serviceAccountRoutes: FastifyPluginAsync<{ context: AppContext }> =
   });
 };
 
-function presentServiceAccount(account: ServiceAccount) {
+export function presentServiceAccount(account: ServiceAccount) {
   return {
     id: account.id,
     orgId: account.orgId,

@@ -14,6 +14,7 @@ import {
   defaultServerUrl,
   resolveAdminToken,
 } from '../admin-client.js';
+import { terminal } from '../output.js';
 import { resolveOrgId } from './admin.js';
 
 interface DemoOptions {
@@ -169,5 +170,5 @@ async function startTemporaryServer(): Promise<RunningServer> {
 }
 
 function step(name: string, detail: string): void {
-  process.stdout.write(`${`${name}:`.padEnd(18)}${detail}\n`);
+  terminal.out(`${`${name}:`.padEnd(18)}${detail}\n`);
 }

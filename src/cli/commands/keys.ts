@@ -2,6 +2,8 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
+import { inferAlgorithm } from '../../client/assertion.js';
+import { terminal } from '../output.js';
 
 const ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
@@ -22,10 +24,18 @@ export function registerKeys(program: Command): void {
   keys
     .command('generate')
     .description('write a new private key (PEM, mode 0600) and its public JWKS')
-    .requiredOption('--kid <kid>', 'key id to register with the server')
-    .option('--alg <alg>', `signing algorithm: ${ALGORITHMS.join(', ')}`, 'RS256')
-    .option('--out <file>', 'private key file', 'private-key.pem')
-    .option('--jwks-out <file>', 'public JWKS file', 'jwks.json')
+    .requiredOption('--kid <kid>', 'key id to register with the server and send in assertions')
+    .option(
+      '--alg <alg>',
+      `signing algorithm: ${ALGORITHMS.join(', ')} (RSA keys are 2048 bits, EC keys P-256, EdDSA keys Ed25519)`,
+      'RS256',
+    )
+    .option(
+      '--out <file>',
+      'private key file to create (PEM, PKCS #8, mode 0600); never overwritten',
+      'private-key.pem',
+    )
+    .option('--jwks-out <file>', 'public JWKS file to create, for the directory admin', 'jwks.json')
     .action(async (options: { kid: string; alg: string; out: string; jwksOut: string }) => {
       if (!ALGORITHMS.includes(options.alg)) {
         throw new Error(`--alg must be one of ${ALGORITHMS.join(', ')}, got "${options.alg}"`);
@@ -36,21 +46,21 @@ export function registerKeys(program: Command): void {
       fs.writeFileSync(options.out, pem, { mode: 0o600, flag: 'wx' });
       const jwks = await publicJwksOf(pem, options.kid, options.alg);
       fs.writeFileSync(options.jwksOut, `${JSON.stringify(jwks, null, 2)}\n`);
-      process.stdout.write(`private key: ${options.out}\npublic JWKS: ${options.jwksOut}\n`);
+      terminal.out(`private key: ${options.out}\npublic JWKS: ${options.jwksOut}\n`);
     });
 
   keys
     .command('jwks')
     .description('print the public JWKS of an existing private key')
-    .requiredOption('--key <file>', 'private key file (PEM)')
-    .requiredOption('--kid <kid>', 'key id')
-    .option('--alg <alg>', 'signing algorithm', 'RS256')
-    .action(async (options: { key: string; kid: string; alg: string }) => {
-      const jwks = await publicJwksOf(
-        fs.readFileSync(options.key, 'utf8'),
-        options.kid,
-        options.alg,
-      );
-      process.stdout.write(`${JSON.stringify(jwks, null, 2)}\n`);
+    .requiredOption('--key <file>', 'private key file (PEM, PKCS #8 or PKCS #1)')
+    .requiredOption('--kid <kid>', 'key id to put in the JWK')
+    .option(
+      '--alg <alg>',
+      'algorithm to put in the JWK, such as PS256 for an RSA key (default: implied by the key type)',
+    )
+    .action(async (options: { key: string; kid: string; alg?: string }) => {
+      const pem = fs.readFileSync(options.key, 'utf8');
+      const jwks = await publicJwksOf(pem, options.kid, options.alg ?? inferAlgorithm(pem));
+      terminal.out(`${JSON.stringify(jwks, null, 2)}\n`);
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/index.js';
+import { loadConfigWithFile } from '../../config/file.js';
 import { openStorage } from '../../storage/database.js';
 import { migrateToLatest } from '../../storage/migrate.js';
 
@@ -7,8 +7,9 @@ export function registerMigrate(program: Command): void {
   program
     .command('migrate')
     .description('bring the database schema up to date and exit')
-    .action(async () => {
-      const config = loadConfig();
+    .option('--config <file>', 'settings file (.json, .yaml or .yml); environment variables win')
+    .action(async (options: { config?: string }) => {
+      const config = loadConfigWithFile(options.config);
       const storage = openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
       try {
         const ran = await migrateToLatest(storage);

@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/index.js';
+import { loadConfigWithFile } from '../../config/file.js';
 import { ADMIN_TOKEN_FILE, startServer } from '../../server/start.js';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('start the server (settings come from SCIMD_* environment variables)')
-    .action(async () => {
-      const config = loadConfig();
+    .description(
+      'start the server (settings from SCIMD_* environment variables, over those of --config)',
+    )
+    .option('--config <file>', 'settings file (.json, .yaml or .yml); environment variables win')
+    .action(async (options: { config?: string }) => {
+      const config = loadConfigWithFile(options.config);
       const server = await startServer(config);
 
       if (server.generatedAdminToken) {
@@ -30,9 +33,19 @@ export function registerServe(program: Command): void {
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
-        server.app.log.info({ signal }, 'scimd is stopping');
-        await server.close();
-        process.exit(0);
+        server.app.log.info(
+          {
+            signal,
+            delaySeconds: config.ops.shutdownDelaySeconds,
+            deadlineSeconds: config.ops.shutdownTimeoutSeconds,
+          },
+          'scimd is stopping',
+        );
+        const { forced } = await server.close({
+          delayMs: config.ops.shutdownDelaySeconds * 1000,
+        });
+        server.app.log.info({ forced }, 'scimd stopped');
+        process.exit(forced ? 1 : 0);
       };
       process.on('SIGINT', () => void stop('SIGINT'));
       process.on('SIGTERM', () => void stop('SIGTERM'));

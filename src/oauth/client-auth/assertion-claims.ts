@@ -1,9 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { InvalidClientError } from '../errors.js';
 
-/** Longest accepted time from now to a client assertion's `exp`, in seconds (RFC 7523 §3 item 4). */
-export const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
-
 /** Longest accepted `jti`, in characters: the length of the replay table's column. */
 const MAX_JTI_LENGTH = 255;
 
@@ -11,6 +8,13 @@ export interface AssertionClaimRules {
   clientId: string;
   /** Accepted `aud` values; the assertion's audience must contain one of them. */
   audiences: readonly string[];
+  /**
+   * The stricter rule of the RFC 7523 update: `aud` must be this value, the issuer identifier,
+   * as a single string. Overrides `audiences` when set.
+   */
+  strictAudience?: string;
+  /** Longest accepted time from now to `exp`, in seconds (RFC 7523 §3 item 4). */
+  maxLifetimeSeconds: number;
   /** Current time, in seconds since the epoch. */
   now: number;
   clockSkewSeconds: number;
@@ -38,7 +42,13 @@ export function checkAssertionClaims(
     throw new InvalidClientError('iss and sub must both equal the client id');
   }
 
-  if (!audienceMatches(payload.aud, rules.audiences)) {
+  if (rules.strictAudience !== undefined) {
+    if (payload.aud !== rules.strictAudience) {
+      throw new InvalidClientError(
+        `the assertion audience must be the single string ${JSON.stringify(rules.strictAudience)}`,
+      );
+    }
+  } else if (!audienceMatches(payload.aud, rules.audiences)) {
     throw new InvalidClientError(
       `the assertion audience must be ${rules.audiences.map((value) => JSON.stringify(value)).join(' or ')}`,
     );
@@ -54,9 +64,9 @@ export function checkAssertionClaims(
   if (exp <= now - skew) {
     throw new InvalidClientError('the client assertion has expired');
   }
-  if (exp > now + MAX_ASSERTION_LIFETIME_SECONDS + skew) {
+  if (exp > now + rules.maxLifetimeSeconds + skew) {
     throw new InvalidClientError(
-      `the client assertion exp is more than ${MAX_ASSERTION_LIFETIME_SECONDS} seconds in the future; use short-lived assertions`,
+      `the client assertion exp is more than ${rules.maxLifetimeSeconds} seconds in the future`,
     );
   }
 

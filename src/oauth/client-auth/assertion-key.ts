@@ -83,9 +83,9 @@ async function onlyFittingKey(
   if (fitting.length === 0) {
     throw new InvalidClientError(`no key registered for the client fits alg ${header.alg}`);
   }
-  throw new InvalidClientError(
-    `the client assertion header has no kid and ${fitting.length} registered keys fit alg ${header.alg}; set kid to the key used`,
-  );
+  // The one failure whose public text names its cause: the integrator must add a kid to go on.
+  const ambiguous = `the client assertion header has no kid and several registered keys fit alg ${header.alg}; set kid to the key used`;
+  throw new InvalidClientError(ambiguous, { clientId: client.clientId }, ambiguous);
 }
 
 function remoteKeys(client: OAuthClient, sources: KeySources): Promise<JWK[]> {

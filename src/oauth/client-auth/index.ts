@@ -1,69 +1,70 @@
-import { InvalidClientError, InvalidRequestError } from '../errors.js';
-import type { TokenParams } from '../token-params.js';
+import { InvalidClientError, InvalidRequestError, OAuthError } from '../errors.js';
 import type { AuthenticatedClient, TokenServices } from '../token-services.js';
-import type { ClientAuthMethod } from './method.js';
+import {
+  BASIC_CHALLENGE,
+  clientSecretBasic,
+  clientSecretPost,
+  usesBasic,
+} from './client-secret.js';
+import type { ClientAuthMethod, ClientCredentials } from './method.js';
 import { JWT_BEARER_ASSERTION_TYPE, privateKeyJwt } from './private-key-jwt.js';
 
-/** The client-authentication methods of the token endpoint, by name. */
+export type { ClientCredentials } from './method.js';
+
+/** The client-authentication methods of the token, introspection and revocation endpoints. */
 export const CLIENT_AUTH_METHODS: ReadonlyMap<string, ClientAuthMethod> = new Map([
   [privateKeyJwt.name, privateKeyJwt],
+  [clientSecretBasic.name, clientSecretBasic],
+  [clientSecretPost.name, clientSecretPost],
 ]);
 
-/** Credentials of a request, as the token endpoint receives them. */
-export interface ClientCredentials {
-  params: TokenParams;
-  /** The `Authorization` request header, if any. */
-  authorization: string | undefined;
-}
-
 /**
- * Authenticates the client of a token request with the one method its credentials use. A request
- * that uses several methods is invalid (RFC 6749 §2.3), and one without credentials fails as an
- * unauthenticated client.
+ * Authenticates the client of a request with the one method its credentials use. A request that
+ * uses several methods is invalid (RFC 6749 §2.3), and one without credentials fails as an
+ * unauthenticated client. Every failure of a request that used HTTP Basic carries a Basic
+ * challenge (RFC 6749 §5.2).
  */
 export async function authenticateClient(
   credentials: ClientCredentials,
   services: TokenServices,
 ): Promise<AuthenticatedClient> {
-  const used = [...CLIENT_AUTH_METHODS.values()].filter((method) =>
-    method.isUsedBy(credentials.params),
-  );
-  const unsupported = unsupportedMethods(credentials);
+  try {
+    return await dispatch(credentials, services);
+  } catch (error) {
+    if (error instanceof OAuthError && error.status === 401 && usesBasic(credentials)) {
+      error.headers['www-authenticate'] = BASIC_CHALLENGE;
+    }
+    throw error;
+  }
+}
 
-  if (used.length + unsupported.length > 1) {
+async function dispatch(
+  credentials: ClientCredentials,
+  services: TokenServices,
+): Promise<AuthenticatedClient> {
+  const used = [...CLIENT_AUTH_METHODS.values()].filter((method) => method.isUsedBy(credentials));
+  const otherScheme = credentials.authorization !== undefined && !usesBasic(credentials) ? 1 : 0;
+
+  if (used.length + otherScheme > 1) {
     throw new InvalidRequestError('the request must use exactly one client authentication method');
   }
 
   const [method] = used;
   if (method) {
-    return { ...(await method.authenticate(credentials.params, services)), method: method.name };
+    return { ...(await method.authenticate(credentials, services)), method: method.name };
   }
 
-  const [attempted] = unsupported;
-  if (attempted) {
-    const error = new InvalidClientError(
-      `client authentication with ${attempted} is not supported; use private_key_jwt`,
+  if (otherScheme) {
+    throw new InvalidClientError(
+      'the Authorization header uses a scheme other than Basic',
+      {},
+      'the Authorization header of a client must use the Basic scheme; bearer tokens are not client credentials',
     );
-    // RFC 6749 §5.2: a client that tried the Authorization header gets a challenge for its scheme.
-    if (attempted === 'client_secret_basic') {
-      error.headers['www-authenticate'] = 'Basic realm="scimd"';
-    }
-    throw error;
   }
 
   throw new InvalidClientError(
-    `client authentication is required: send client_assertion_type=${JWT_BEARER_ASSERTION_TYPE} and a signed client_assertion (private_key_jwt)`,
+    'no client credentials',
+    {},
+    `client authentication is required: send a signed client_assertion with client_assertion_type=${JWT_BEARER_ASSERTION_TYPE} (private_key_jwt), or the client secret (client_secret_basic or client_secret_post)`,
   );
-}
-
-/** Names the methods this server does not support that the request tried anyway. */
-function unsupportedMethods({ params, authorization }: ClientCredentials): string[] {
-  const attempts: string[] = [];
-  if (authorization !== undefined) {
-    attempts.push(
-      /^basic\s/i.test(authorization) ? 'client_secret_basic' : 'the Authorization header',
-    );
-  }
-  if (params.has('client_secret')) attempts.push('client_secret_post');
-  return attempts;
 }

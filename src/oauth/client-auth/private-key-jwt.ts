@@ -1,19 +1,14 @@
 import { compactVerify, decodeJwt, importJWK, type JWTPayload, errors as joseErrors } from 'jose';
-import { findClientByClientId } from '../../directory/clients.js';
-import { NotFoundError } from '../../directory/errors.js';
-import { getServiceAccount } from '../../directory/service-accounts.js';
 import { InvalidClientError, InvalidRequestError } from '../errors.js';
+import { jwksFetchOptions } from '../jwks/fetch-options.js';
 import { TOKEN_PATH } from '../paths.js';
 import type { TokenParams } from '../token-params.js';
-import type { AuthenticatedClient, TokenServices } from '../token-services.js';
 import type { AssertionAlgorithm } from './algorithms.js';
-import { checkAssertionClaims, hasControlCharacters } from './assertion-claims.js';
+import { checkAssertionClaims } from './assertion-claims.js';
 import { readAssertionHeader } from './assertion-header.js';
 import { selectAssertionKey } from './assertion-key.js';
 import type { ClientAuthMethod } from './method.js';
-
-/** Length of the `client_id` column. */
-const MAX_CLIENT_ID_LENGTH = 100;
+import { findRegisteredClient } from './registered-client.js';
 
 /** `client_assertion_type` of a JWT client assertion (RFC 7523 §2.2). */
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -25,32 +20,43 @@ export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion
 export const privateKeyJwt: ClientAuthMethod = {
   name: 'private_key_jwt',
 
-  isUsedBy: (params) => params.has('client_assertion') || params.has('client_assertion_type'),
+  isUsedBy: ({ params }) => params.has('client_assertion') || params.has('client_assertion_type'),
 
-  async authenticate(params, services) {
+  async authenticate({ params }, services) {
     const assertion = readAssertionParams(params);
     const header = readAssertionHeader(assertion);
     const payload = decodePayload(assertion);
 
     const clientId = payload.iss;
     if (typeof clientId !== 'string' || clientId === '') {
-      throw new InvalidClientError(
-        'the client assertion has no iss; set iss and sub to the client id',
-      );
+      throw new InvalidClientError('the client assertion has no iss');
     }
     const requestedId = params.get('client_id');
     if (requestedId !== undefined && requestedId !== clientId) {
-      throw new InvalidClientError('the client_id parameter must equal the client assertion iss', {
+      throw new InvalidClientError('the client_id parameter differs from the assertion iss', {
         clientId,
       });
     }
 
-    const authenticated = await findActiveClient(clientId, services);
-
     const { config } = services.context;
-    const key = await selectAssertionKey(authenticated.client, header, {
+    const { oauth } = config;
+    if (!oauth.assertionAlgorithms.includes(header.alg)) {
+      throw new InvalidClientError(`alg ${header.alg} is not on the server's allow-list`, {
+        clientId,
+      });
+    }
+
+    const registered = await findRegisteredClient(clientId, privateKeyJwt.name, services);
+    const clientAlgorithms = registered.auth.assertionAlgorithms;
+    if (clientAlgorithms && !clientAlgorithms.includes(header.alg)) {
+      throw new InvalidClientError(`alg ${header.alg} is not on the client's allow-list`, {
+        clientId,
+      });
+    }
+
+    const key = await selectAssertionKey(registered.client, header, {
       jwksCache: services.jwksCache,
-      fetchOptions: { allowLoopback: config.jwksAllowLoopback },
+      fetchOptions: jwksFetchOptions(config),
     });
     await verifySignature(assertion, key, header.alg, { clientId, kid: key.kid });
 
@@ -61,6 +67,8 @@ export const privateKeyJwt: ClientAuthMethod = {
         `${config.publicUrl}${TOKEN_PATH}`,
         ...config.assertionAudiences,
       ],
+      strictAudience: oauth.assertionStrictAudience ? config.publicUrl : undefined,
+      maxLifetimeSeconds: oauth.assertionMaxLifetimeSeconds,
       now: Math.floor(Date.now() / 1000),
       clockSkewSeconds: config.clockSkewSeconds,
     });
@@ -72,7 +80,7 @@ export const privateKeyJwt: ClientAuthMethod = {
         clientId,
       });
     }
-    return authenticated;
+    return { client: registered.client, serviceAccount: registered.serviceAccount };
   },
 };
 
@@ -103,34 +111,6 @@ function decodePayload(assertion: string): JWTPayload {
       'the client assertion payload is not a base64url-encoded JSON object',
     );
   }
-}
-
-async function findActiveClient(
-  clientId: string,
-  services: TokenServices,
-): Promise<Omit<AuthenticatedClient, 'method'>> {
-  const { storage } = services.context;
-
-  // No client id is this long or contains control characters, and PostgreSQL rejects NUL in text.
-  const plausible = clientId.length <= MAX_CLIENT_ID_LENGTH && !hasControlCharacters(clientId);
-  const client = plausible ? await findClientByClientId(storage, clientId) : undefined;
-  if (!client) throw new InvalidClientError('unknown client', { clientId });
-
-  const serviceAccount = await getServiceAccount(
-    storage,
-    client.orgId,
-    client.serviceAccountId,
-  ).catch((error: unknown) => {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  });
-  if (!serviceAccount) {
-    throw new InvalidClientError('the service account of this client was deleted', { clientId });
-  }
-  if (serviceAccount.disabled) {
-    throw new InvalidClientError('the service account of this client is disabled', { clientId });
-  }
-  return { client, serviceAccount };
 }
 
 async function verifySignature(

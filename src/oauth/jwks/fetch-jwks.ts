@@ -3,6 +3,8 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { JSONWebKeySet } from 'jose';
+import { validateClientJwks } from '../../directory/client-keys.js';
+import { InvalidFieldError } from '../../directory/errors.js';
 import { blockedRange } from './address-guard.js';
 
 /** Limits of one JWKS download. */
@@ -15,8 +17,18 @@ export interface JwksFetchOptions {
   maxBytes?: number;
 }
 
+/** A downloaded JWK Set with the lifetime its response allowed. */
+export interface FetchedJwks {
+  jwks: JSONWebKeySet;
+  /** `max-age` of the response's `Cache-Control`, in seconds; 0 for `no-store` or `no-cache`. */
+  maxAgeSeconds: number | undefined;
+}
+
 const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_BYTES = 256 * 1024;
+
+/** Redirects followed before giving up; each target passes the same checks as the first URL. */
+export const MAX_REDIRECTS = 3;
 
 /** The JWKS could not be fetched or is not a JWK Set; the message is safe to show the client. */
 export class JwksFetchError extends Error {
@@ -26,19 +38,40 @@ export class JwksFetchError extends Error {
 /**
  * Downloads a client's JWK Set. The host name is resolved first and every address it resolves to
  * is checked, so that a client cannot make this server call internal networks, link-local
- * metadata services or itself. The connection then goes to the checked address. Redirects are
- * not followed, because their target would escape the check.
+ * metadata services or itself. The connection then goes to the checked address, so a second DNS
+ * answer cannot slip past the check. Redirects are followed up to MAX_REDIRECTS times, and each
+ * target is checked the same way before it is contacted. One timeout covers every hop.
  */
-export async function fetchJwks(uri: string, options: JwksFetchOptions): Promise<JSONWebKeySet> {
+export async function fetchJwksDocument(
+  uri: string,
+  options: JwksFetchOptions,
+): Promise<FetchedJwks> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
 
   try {
-    const url = parseJwksUrl(uri, options.allowLoopback);
-    const address = await withAbort(resolveAllowed(url, options.allowLoopback), controller.signal);
-    const body = await download(url, address, options.maxBytes ?? DEFAULT_MAX_BYTES, controller);
-    return parseJwks(body);
+    let url = parseJwksUrl(uri, options.allowLoopback);
+    for (let hop = 0; ; hop += 1) {
+      const address = await withAbort(
+        resolveAllowed(url, options.allowLoopback),
+        controller.signal,
+      );
+      const answer = await download(
+        url,
+        address,
+        options.maxBytes ?? DEFAULT_MAX_BYTES,
+        controller,
+      );
+      if (answer.kind === 'body') {
+        return { jwks: parseJwks(answer.body), maxAgeSeconds: answer.maxAgeSeconds };
+      }
+
+      if (hop >= MAX_REDIRECTS) {
+        throw new JwksFetchError(`the jwks_uri redirected more than ${MAX_REDIRECTS} times`);
+      }
+      url = parseJwksUrl(redirectTarget(url, answer.location), options.allowLoopback);
+    }
   } catch (error) {
     if (controller.signal.aborted) {
       throw new JwksFetchError(`fetching the JWKS timed out after ${timeoutMs} ms`);
@@ -46,6 +79,20 @@ export async function fetchJwks(uri: string, options: JwksFetchOptions): Promise
     throw error;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Downloads a client's JWK Set; see fetchJwksDocument. */
+export async function fetchJwks(uri: string, options: JwksFetchOptions): Promise<JSONWebKeySet> {
+  return (await fetchJwksDocument(uri, options)).jwks;
+}
+
+function redirectTarget(from: URL, location: string | undefined): string {
+  if (!location) throw new JwksFetchError('the jwks_uri redirected without a Location');
+  try {
+    return new URL(location, from).toString();
+  } catch {
+    throw new JwksFetchError('the jwks_uri redirected to an invalid URL');
   }
 }
 
@@ -112,12 +159,16 @@ function pinnedLookup({ address, family }: ResolvedAddress): LookupFunction {
   };
 }
 
+type Answer =
+  | { kind: 'body'; body: string; maxAgeSeconds: number | undefined }
+  | { kind: 'redirect'; location: string | undefined };
+
 function download(
   url: URL,
   address: ResolvedAddress,
   maxBytes: number,
   controller: AbortController,
-): Promise<string> {
+): Promise<Answer> {
   const client = url.protocol === 'https:' ? https : http;
 
   return new Promise((resolve, reject) => {
@@ -145,15 +196,13 @@ function download(
   });
 }
 
-function readBody(response: IncomingMessage, maxBytes: number): Promise<string> {
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+
+function readBody(response: IncomingMessage, maxBytes: number): Promise<Answer> {
   const status = response.statusCode ?? 0;
-  if (status >= 300 && status < 400) {
+  if (REDIRECT_STATUSES.includes(status)) {
     response.resume();
-    return Promise.reject(
-      new JwksFetchError(
-        `the jwks_uri responded with a redirect (${status}); redirects are not followed`,
-      ),
-    );
+    return Promise.resolve({ kind: 'redirect', location: response.headers.location });
   }
   if (status !== 200) {
     response.resume();
@@ -178,12 +227,33 @@ function readBody(response: IncomingMessage, maxBytes: number): Promise<string> 
       }
       chunks.push(chunk);
     });
-    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    response.on('end', () =>
+      resolve({
+        kind: 'body',
+        body: Buffer.concat(chunks).toString('utf8'),
+        maxAgeSeconds: maxAge(response.headers['cache-control']),
+      }),
+    );
     response.on('error', reject);
     response.on('close', () => {
       if (!response.complete) reject(new JwksFetchError('the JWKS download was cut off'));
     });
   });
+}
+
+/** Reads the lifetime a response allows (RFC 9111 §5.2.2); the caller bounds it. */
+function maxAge(cacheControl: string | undefined): number | undefined {
+  if (cacheControl === undefined) return undefined;
+  const directives = cacheControl
+    .toLowerCase()
+    .split(',')
+    .map((part) => part.trim());
+  if (directives.some((directive) => directive === 'no-store' || directive === 'no-cache')) {
+    return 0;
+  }
+  const value = directives.find((directive) => directive.startsWith('max-age='))?.slice(8);
+  const seconds = value === undefined ? Number.NaN : Number(value.replace(/^"|"$/g, ''));
+  return Number.isInteger(seconds) && seconds >= 0 ? seconds : undefined;
 }
 
 function tooLarge(maxBytes: number): JwksFetchError {
@@ -204,7 +274,15 @@ function parseJwks(body: string): JSONWebKeySet {
       'the jwks_uri did not return a JWK Set (an object with a "keys" array)',
     );
   }
-  return { keys: keys.filter((key) => typeof key === 'object' && key !== null) };
+
+  // The same rules as a JWKS an admin registers inline, so that a key never gets in by URL that
+  // would be refused in the admin API.
+  try {
+    return validateClientJwks({ keys });
+  } catch (error) {
+    if (!(error instanceof InvalidFieldError)) throw error;
+    throw new JwksFetchError(`the JWKS at the jwks_uri is invalid: ${error.message}`);
+  }
 }
 
 function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

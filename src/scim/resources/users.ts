@@ -1,185 +1,167 @@
 import type { Storage } from '../../storage/database.js';
-import { newId, nowIso } from '../../storage/ids.js';
-import type { ScimUserTable } from '../../storage/schema.js';
-import { ScimError } from '../errors.js';
-import { weakEtag } from '../etag.js';
-import { compileFilter, type FilterColumns } from '../filter/sql.js';
 import type { ListQuery } from '../list-query.js';
+import { applyPatch } from '../patch/apply.js';
+import { readPatchRequest } from '../patch/operations.js';
 import { userResourceType } from '../schema/resource-types.js';
-import { removeNeverReturned } from '../schema/shape.js';
-import { validateNewResource } from '../schema/validate.js';
-import { isStorableText } from '../text.js';
+import type { Projection } from '../schema/shape.js';
+import type { ResourceReader } from '../schema/validate.js';
+import type { UserGroup } from './memberships.js';
 import { hashPassword } from './password.js';
+import {
+  checkBodyId,
+  deleteResource,
+  getResource,
+  insertResource,
+  listResources,
+  type ResourceRecord,
+  type ResourceStore,
+  readWhole,
+  toScimResource,
+  updateResource,
+  type WriteConditions,
+} from './store.js';
 
 type JsonObject = Record<string, unknown>;
 
-/** A stored user: the client-written attributes with `schemas`, and what the server keeps. */
-export interface UserRecord {
-  id: string;
-  directoryId: string;
-  /** Attributes with `schemas`, without `id` and `meta`; `password` is a scrypt hash. */
-  attributes: JsonObject;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** The SCIM representation of a user, as returned to clients. */
-export interface UserResource extends JsonObject {
-  id: string;
-  meta: {
-    resourceType: 'User';
-    created: string;
-    lastModified: string;
-    location: string;
-    version: string;
-  };
-}
+export type UserRecord = ResourceRecord;
 
 /**
- * Columns that user filters compile to. `userName` is case-insensitive (RFC 7643 §4.1), so its
- * column stores the lower-cased value; `id` and `externalId` are case-exact (RFC 7643 §3.1).
+ * Users live in `scim_users`. `userName` is case-insensitive (RFC 7643 §4.1), so its key column
+ * stores the lower-cased value under a unique index; `id` and `externalId` are case-exact.
  */
-const USER_FILTER_COLUMNS: FilterColumns = {
-  id: { column: 'id', lowerCased: false },
-  externalId: { column: 'external_id', lowerCased: false },
-  userName: { column: 'user_name_key', lowerCased: true },
+const userStore: ResourceStore = {
+  table: 'scim_users',
+  resourceType: { ...userResourceType, name: 'User' },
+  filterColumns: {
+    id: { column: 'id', lowerCased: false },
+    externalId: { column: 'external_id', lowerCased: false },
+    userName: { column: 'user_name_key', lowerCased: true },
+  },
+  uniqueAttribute: 'userName',
+  columns: (attributes) => {
+    const userName = attributes.userName as string;
+    return {
+      user_name: userName,
+      user_name_key: userName.toLowerCase(),
+      external_id: typeof attributes.externalId === 'string' ? attributes.externalId : null,
+      display_name: typeof attributes.displayName === 'string' ? attributes.displayName : null,
+      active: attributes.active === false ? 0 : 1,
+    };
+  },
 };
 
 /**
- * Creates a user from a SCIM request body and records a `create` event in the same transaction.
- * Throws a ScimError: 400 for an invalid body, 409 `uniqueness` when the directory already has
- * the userName in any letter case.
+ * Creates a user from a SCIM request body. Throws a ScimError: 400 for an invalid body, 409
+ * `uniqueness` when the directory already has the userName in any letter case.
  */
 export async function createUser(
   storage: Storage,
   directoryId: string,
+  reader: ResourceReader,
   body: unknown,
 ): Promise<UserRecord> {
-  const { schemas, values } = validateNewResource(userResourceType, body);
-
-  // RFC 7643 §4.1 leaves the default open; a user created without `active` is active.
-  const attributes: JsonObject = { schemas, ...values, active: values.active ?? true };
-  if (typeof attributes.password === 'string') {
-    attributes.password = await hashPassword(attributes.password);
-  }
-
-  const now = nowIso();
-  const userName = attributes.userName as string;
-  const row: ScimUserTable = {
-    id: newId(),
-    directory_id: directoryId,
-    user_name: userName,
-    user_name_key: userName.toLowerCase(),
-    external_id: typeof attributes.externalId === 'string' ? attributes.externalId : null,
-    display_name: typeof attributes.displayName === 'string' ? attributes.displayName : null,
-    active: attributes.active === true ? 1 : 0,
-    resource: storage.dialect.toJson(attributes),
-    version: 1,
-    created_at: now,
-    updated_at: now,
-  };
-
-  try {
-    await storage.db.transaction().execute(async (trx) => {
-      await trx.insertInto('scim_users').values(row).execute();
-      await trx
-        .insertInto('directory_events')
-        .values({
-          id: newId(),
-          directory_id: directoryId,
-          resource_type: 'User',
-          resource_id: row.id,
-          action: 'create',
-          created_at: now,
-        })
-        .execute();
-    });
-  } catch (error) {
-    // The unique index on (directory_id, user_name_key) decides, so concurrent creates are safe.
-    if (storage.dialect.isUniqueViolation(error)) {
-      throw ScimError.of(
-        'uniqueness',
-        `userName ${JSON.stringify(userName)} is already used in this directory`,
-      );
-    }
-    throw error;
-  }
-
-  return { id: row.id, directoryId, attributes, version: 1, createdAt: now, updatedAt: now };
-}
-
-/** Reads a user of the directory; throws a 404 ScimError for an unknown id or another directory's. */
-export async function getUser(
-  storage: Storage,
-  directoryId: string,
-  id: string,
-): Promise<UserRecord> {
-  if (!isStorableText(id)) throw ScimError.withStatus(404, `User ${id} not found`);
-
-  const row = await storage.db
-    .selectFrom('scim_users')
-    .selectAll()
-    .where('directory_id', '=', directoryId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!row) throw ScimError.withStatus(404, `User ${id} not found`);
-  return toRecord(storage, row);
+  const attributes = await readUser(reader, body);
+  return insertResource(storage, userStore, directoryId, attributes);
 }
 
 /**
- * Lists a page of the directory's users matching the query's filter, ordered by id so that pages
- * stay stable, with the total number of matches.
+ * Replaces a user (RFC 7644 §3.5.1): attributes the body omits are cleared, except `password`,
+ * which stays unless the body sets it. A body `id` other than the URL's is 400.
  */
+export async function replaceUser(
+  storage: Storage,
+  directoryId: string,
+  id: string,
+  reader: ResourceReader,
+  body: unknown,
+  conditions: WriteConditions,
+): Promise<UserRecord> {
+  checkBodyId(body, id);
+  const next = await readUser(reader, body);
+
+  return updateResource(storage, userStore, directoryId, id, conditions, async (current) => {
+    if (next.password === undefined && current.password !== undefined) {
+      next.password = current.password;
+    }
+    return { attributes: next, changedRows: false };
+  });
+}
+
+/** Applies a PatchOp request (RFC 7644 §3.5.2) to a user in one transaction. */
+export async function patchUser(
+  storage: Storage,
+  directoryId: string,
+  id: string,
+  reader: ResourceReader,
+  body: unknown,
+  conditions: WriteConditions,
+): Promise<UserRecord> {
+  const operations = readPatchRequest(reader, body);
+  const removesPassword = operations.some(
+    (operation) => operation.op === 'remove' && operation.path?.definition.name === 'password',
+  );
+
+  return updateResource(storage, userStore, directoryId, id, conditions, async (current) => {
+    // The stored hash stays out of the patch, so that a `password` the patch sets is plain text.
+    const { password, ...stored } = current;
+    const { resource } = applyPatch(reader, stored, operations, false);
+    const next = await readUser(reader, resource, 'after applying the operations: ');
+
+    if (next.password === undefined && password !== undefined && !removesPassword) {
+      next.password = password;
+    }
+    return { attributes: next, changedRows: false };
+  });
+}
+
+/** Deletes a user and its memberships; 404 when it does not exist. */
+export function deleteUser(
+  storage: Storage,
+  directoryId: string,
+  id: string,
+  conditions: WriteConditions,
+): Promise<void> {
+  return deleteResource(storage, userStore, directoryId, id, conditions);
+}
+
+/** Reads a user of the directory; throws a 404 ScimError for an unknown id or another directory's. */
+export function getUser(storage: Storage, directoryId: string, id: string): Promise<UserRecord> {
+  return getResource(storage, userStore, directoryId, id);
+}
+
+/** Lists a page of the directory's users matching the query's filter. */
 export async function listUsers(
   storage: Storage,
   directoryId: string,
   query: ListQuery,
 ): Promise<{ totalResults: number; users: UserRecord[] }> {
-  let matching = storage.db.selectFrom('scim_users').where('directory_id', '=', directoryId);
-  if (query.filter) {
-    matching = matching.where(compileFilter(query.filter, userResourceType, USER_FILTER_COLUMNS));
+  const { totalResults, records } = await listResources(storage, userStore, directoryId, query);
+  return { totalResults, users: records };
+}
+
+/**
+ * Builds the SCIM representation of a user, shaped by the request's projection; `location` is
+ * the user's URL and `groups` the derived memberships, when loaded.
+ */
+export function toUserResource(
+  record: UserRecord,
+  location: string,
+  projection: Projection,
+  groups: (UserGroup & { $ref: string })[] | undefined,
+): JsonObject {
+  const derived = groups && groups.length > 0 ? { groups } : {};
+  return toScimResource(userResourceType, record, location, projection, derived);
+}
+
+/**
+ * Validates a whole user; `active` defaults to true (RFC 7643 §4.1 leaves it open) and a
+ * `password` is hashed.
+ */
+async function readUser(reader: ResourceReader, body: unknown, context = ''): Promise<JsonObject> {
+  const { schemas, values } = readWhole(reader, body, context);
+  const attributes: JsonObject = { schemas, ...values, active: values.active ?? true };
+  if (typeof attributes.password === 'string') {
+    attributes.password = await hashPassword(attributes.password);
   }
-
-  const { total } = await matching
-    .select((eb) => eb.fn.countAll().as('total'))
-    .executeTakeFirstOrThrow();
-  const totalResults = Number(total);
-  if (query.count === 0 || totalResults < query.startIndex) return { totalResults, users: [] };
-
-  const rows = await matching
-    .selectAll()
-    .orderBy('id')
-    .limit(query.count)
-    .offset(query.startIndex - 1)
-    .execute();
-  return { totalResults, users: rows.map((row) => toRecord(storage, row)) };
-}
-
-/** Builds the SCIM representation of a user; `location` is the user's URL. */
-export function toUserResource(record: UserRecord, location: string): UserResource {
-  const { schemas, ...attributes } = removeNeverReturned(userResourceType, record.attributes);
-  return {
-    schemas,
-    id: record.id,
-    ...attributes,
-    meta: {
-      resourceType: 'User',
-      created: record.createdAt,
-      lastModified: record.updatedAt,
-      location,
-      version: weakEtag(record.version),
-    },
-  };
-}
-
-function toRecord(storage: Storage, row: ScimUserTable): UserRecord {
-  return {
-    id: row.id,
-    directoryId: row.directory_id,
-    attributes: storage.dialect.parseJson<JsonObject>(row.resource),
-    version: row.version,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+  return attributes;
 }

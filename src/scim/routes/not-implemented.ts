@@ -1,43 +1,62 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { ScimError } from '../errors.js';
 
-// TODO: these SCIM endpoints are defined by RFC 7644 but not implemented yet.
-const READ_ENDPOINTS = [
-  '/Groups',
-  '/Groups/:id',
-  '/Schemas',
-  '/Schemas/:id',
-  '/ResourceTypes',
-  '/ResourceTypes/:id',
-  '/Me',
-];
-const WRITE_ENDPOINTS: [string, ('POST' | 'PUT' | 'PATCH' | 'DELETE')[]][] = [
-  ['/Users/:id', ['PUT', 'PATCH', 'DELETE']],
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+// TODO: Bulk (RFC 7644 §3.7), POST searches (§3.4.3) and /Me (§3.11) are not implemented yet.
+const NOT_IMPLEMENTED: [string, Method[]][] = [
   ['/Users/.search', ['POST']],
-  ['/Groups', ['POST']],
-  ['/Groups/:id', ['PUT', 'PATCH', 'DELETE']],
   ['/Groups/.search', ['POST']],
   ['/.search', ['POST']],
   ['/Bulk', ['POST']],
-  ['/Me', ['POST', 'PUT', 'PATCH', 'DELETE']],
+  ['/Me', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']],
+];
+
+/** The methods each endpoint serves; every other method there is 405. */
+const IMPLEMENTED: [string, Method[]][] = [
+  ['/Users', ['GET', 'POST']],
+  ['/Users/:id', ['GET', 'PUT', 'PATCH', 'DELETE']],
+  ['/Groups', ['GET', 'POST']],
+  ['/Groups/:id', ['GET', 'PUT', 'PATCH', 'DELETE']],
+  ['/ServiceProviderConfig', ['GET']],
+  ['/Schemas', ['GET']],
+  ['/Schemas/:id', ['GET']],
+  ['/ResourceTypes', ['GET']],
+  ['/ResourceTypes/:id', ['GET']],
 ];
 
 /**
- * Registers the SCIM endpoints that are not implemented yet. After authorization they return
- * 501 (RFC 7644 §3.12), so a client can tell a missing feature from a wrong URL.
+ * Registers the responses for requests no handler serves: 501 for SCIM endpoints that are not built
+ * yet, so a client can tell a missing feature from a wrong URL, and 405 with `Allow` for a method
+ * an endpoint does not support. Both come after authorization.
  */
-export function registerNotImplementedRoutes(app: FastifyInstance): void {
+export function registerFallbackRoutes(app: FastifyInstance): void {
   const notImplemented = async (request: { method: string; routeOptions: { url?: string } }) => {
     throw ScimError.withStatus(
       501,
       `${request.method} ${request.routeOptions.url?.replace(/^.*:directoryId/, '')} is not supported yet`,
     );
   };
-
-  for (const url of READ_ENDPOINTS) {
-    app.get(url, { config: { scimAccess: 'read' } }, notImplemented);
+  for (const [url, methods] of NOT_IMPLEMENTED) {
+    app.route({ method: methods, url, config: { scimAccess: 'read' }, handler: notImplemented });
   }
-  for (const [url, methods] of WRITE_ENDPOINTS) {
-    app.route({ method: methods, url, config: { scimAccess: 'write' }, handler: notImplemented });
+
+  for (const [url, allowed] of [...IMPLEMENTED, ...NOT_IMPLEMENTED]) {
+    const others = METHODS.filter((method) => !allowed.includes(method));
+    if (others.length === 0) continue;
+
+    app.route({
+      method: others as HTTPMethods[],
+      url,
+      config: { scimAccess: 'read' },
+      handler: async (request) => {
+        throw ScimError.withStatus(
+          405,
+          `${request.method} is not allowed here; allowed: ${allowed.join(', ')}`,
+          { allow: allowed.join(', ') },
+        );
+      },
+    });
   }
 }

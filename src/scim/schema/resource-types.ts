@@ -1,4 +1,5 @@
 import type { SchemaDefinition } from './attribute.js';
+import { groupSchema } from './group.js';
 import { enterpriseUserSchema, userSchema } from './user.js';
 
 /** A resource type: its endpoint, core schema and the extensions it accepts (RFC 7643 §6). */
@@ -19,6 +20,20 @@ export const userResourceType: ResourceTypeDefinition = {
   schema: userSchema,
   extensions: [{ schema: enterpriseUserSchema, required: false }],
 };
+
+export const groupResourceType: ResourceTypeDefinition = {
+  name: 'Group',
+  endpoint: '/Groups',
+  description: 'Group',
+  schema: groupSchema,
+  extensions: [],
+};
+
+/** Every resource type this server serves, in the order discovery lists them. */
+export const resourceTypes: readonly ResourceTypeDefinition[] = [
+  userResourceType,
+  groupResourceType,
+];
 
 /** Finds the core schema or an extension of the resource type by URN, case-insensitively. */
 export function findResourceSchema(

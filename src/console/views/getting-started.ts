@@ -1,0 +1,77 @@
+import { admin } from '../api.js';
+import { copyable, h } from '../dom.js';
+import type { Client, Directory, Grant, ServiceAccount, ViewContext } from '../types.js';
+
+/** The integrator's next steps with this organization's actual values. */
+export async function gettingStartedView(context: ViewContext): Promise<HTMLElement> {
+  const orgPath = `/orgs/${context.org.id}`;
+  const [accounts, clients, directories] = await Promise.all([
+    admin<ServiceAccount[]>('GET', `${orgPath}/service-accounts`),
+    admin<Client[]>('GET', `${orgPath}/clients`),
+    admin<Directory[]>('GET', `${orgPath}/directories`),
+  ]);
+  const grants = (
+    await Promise.all(
+      directories.map((d) => admin<Grant[]>('GET', `${orgPath}/directories/${d.id}/grants`)),
+    )
+  ).flat();
+  const issuer = location.origin;
+  const tokenEndpoint = clients[0]?.tokenEndpoint ?? `${issuer}/oauth/token`;
+  const keyed = clients.filter((client) => (client.jwks?.keys.length ?? 0) > 0 || client.jwksUri);
+
+  const step = (done: boolean, title: string, body: (Node | string)[], link?: [string, string]) =>
+    h(
+      'li',
+      { class: done ? 'done' : 'todo' },
+      h('h2', {}, h('span', { class: 'state' }, done ? 'Done: ' : 'To do: '), title),
+      ...body,
+      link ? h('p', {}, h('a', { href: `#${orgPath}/${link[0]}` }, link[1])) : null,
+    );
+
+  return h(
+    'section',
+    {},
+    h('h1', {}, 'Getting started'),
+    h('p', {}, `Connect an identity provider to ${context.org.name} in five steps.`),
+    h(
+      'ol',
+      { class: 'steps' },
+      step(
+        accounts.length > 0,
+        'Create a service account',
+        [h('p', {}, `${accounts.length} service account(s).`)],
+        ['service-accounts', 'Service accounts'],
+      ),
+      step(
+        clients.length > 0,
+        'Create OAuth 2.0 credentials',
+        clients.length > 0
+          ? clients.map((c) => copyable(`client ID ${c.name}`, c.clientId))
+          : [h('p', {}, 'No credentials yet.')],
+        ['service-accounts', 'Service accounts'],
+      ),
+      step(keyed.length > 0, "Register the integrator's public keys", [
+        h('p', {}, `${keyed.length} of ${clients.length} client(s) have keys.`),
+      ]),
+      step(
+        directories.length > 0 && grants.length > 0,
+        'Create a SCIM directory and grant access',
+        directories.length > 0
+          ? directories.map((d) => copyable(`SCIM base URL of ${d.name}`, d.scimBaseUrl))
+          : [h('p', {}, 'No directory yet.')],
+        ['directories', 'Identity providers'],
+      ),
+      step(false, 'Give the integrator these values', [
+        h('p', { class: 'label' }, 'Token endpoint'),
+        copyable('token endpoint', tokenEndpoint),
+        h('p', { class: 'label' }, 'Audience (aud of the client assertion)'),
+        copyable('audience', issuer),
+        h(
+          'p',
+          {},
+          'The assertion is a JWT signed with the registered key: iss and sub are the client ID, header kid names the key; send it with grant_type=client_credentials and the scope manage:directory.',
+        ),
+      ]),
+    ),
+  );
+}
