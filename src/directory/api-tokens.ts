@@ -31,7 +31,7 @@ export interface ApiToken {
   rotatedAt: string | null;
 }
 
-/** Whether a bearer credential has the form of a directory API token. */
+/** Reports whether a bearer credential has the form of a directory API token. */
 export function isApiToken(value: string): boolean {
   return value.startsWith(API_TOKEN_PREFIX);
 }

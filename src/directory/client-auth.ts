@@ -4,7 +4,7 @@ import { getClient } from './clients.js';
 import { ConflictError, InvalidFieldError } from './errors.js';
 import { generateSecret, hashSecret } from './secret-hash.js';
 
-/** How a client authenticates at the token endpoint; a client has exactly one method. */
+/** Client authentication methods of the token endpoint; a client has exactly one. */
 export const CLIENT_AUTH_METHOD_NAMES = [
   'private_key_jwt',
   'client_secret_basic',
@@ -37,12 +37,15 @@ export interface ClientAuth {
   secretHash: string | null;
   /** Algorithms the client may sign assertions with; null: the server's list. */
   assertionAlgorithms: string[] | null;
+  /** Whether an admin has disabled the client. */
+  disabled: boolean;
 }
 
 const DEFAULT_AUTH: ClientAuth = {
   method: 'private_key_jwt',
   secretHash: null,
   assertionAlgorithms: null,
+  disabled: false,
 };
 
 /** Reads the authentication settings of a client by `client_id`. */
@@ -58,6 +61,7 @@ export async function getClientAuth(storage: Storage, clientId: string): Promise
     method: row.method as ClientAuthMethodName,
     secretHash: row.secret_hash,
     assertionAlgorithms: row.assertion_algs ? (JSON.parse(row.assertion_algs) as string[]) : null,
+    disabled: row.disabled === 1,
   };
 }
 
@@ -123,6 +127,35 @@ export async function setClientAssertionAlgorithms(
   return list;
 }
 
+/**
+ * Disables or re-enables a client. A disabled client gets no tokens, and the SCIM API rejects the
+ * tokens it already has from then on.
+ */
+export async function setClientDisabled(
+  storage: Storage,
+  orgId: string,
+  clientId: string,
+  disabled: boolean,
+): Promise<void> {
+  await getClient(storage, orgId, clientId);
+  const current = await getClientAuth(storage, clientId);
+  await saveAuth(storage, clientId, {
+    method: current.method,
+    secret_hash: current.secretHash,
+    disabled: disabled ? 1 : 0,
+  });
+}
+
+/** Reports whether a client is disabled; an unknown client is not. */
+export async function isClientDisabled(storage: Storage, clientId: string): Promise<boolean> {
+  const row = await storage.db
+    .selectFrom('oauth_client_auth')
+    .select('disabled')
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
+  return row?.disabled === 1;
+}
+
 function parseAlgorithms(value: unknown): string[] | null {
   if (value === null || value === undefined) return null;
   if (!Array.isArray(value)) {
@@ -145,7 +178,12 @@ function parseAlgorithms(value: unknown): string[] | null {
 async function saveAuth(
   storage: Storage,
   clientId: string,
-  values: { method: string; secret_hash: string | null; assertion_algs?: string | null },
+  values: {
+    method: string;
+    secret_hash: string | null;
+    assertion_algs?: string | null;
+    disabled?: number;
+  },
 ): Promise<void> {
   const updatedAt = nowIso();
   const existing = await storage.db
@@ -157,6 +195,12 @@ async function saveAuth(
 
   await storage.db
     .insertInto('oauth_client_auth')
-    .values({ assertion_algs: null, ...values, client_id: clientId, updated_at: updatedAt })
+    .values({
+      assertion_algs: null,
+      disabled: 0,
+      ...values,
+      client_id: clientId,
+      updated_at: updatedAt,
+    })
     .execute();
 }

@@ -26,8 +26,8 @@ export function verifySecret(secret: string, stored: string): boolean {
   if (format !== FORMAT || !salt || !expected) return false;
 
   const actual = digest(Buffer.from(salt, 'base64url'), secret);
-  const wanted = Buffer.from(expected, 'base64url');
-  return wanted.length === actual.length && timingSafeEqual(actual, wanted);
+  const storedDigest = Buffer.from(expected, 'base64url');
+  return storedDigest.length === actual.length && timingSafeEqual(actual, storedDigest);
 }
 
 function digest(salt: Buffer, secret: string): Buffer {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { ServerKeyStore } from './server-keys.js';
 
-/** What an access token states about its bearer, after verification. */
+/** Claims of a verified access token about its bearer. */
 export interface AccessTokenClaims {
   clientId: string;
   serviceAccountId: string;
@@ -33,8 +33,11 @@ export interface AccessTokenOptions {
   ttlSeconds: number;
   /** Accepted clock difference when verifying, in seconds. */
   clockSkewSeconds: number;
-  /** Revoked tokens, refused by `verify` from the moment they are revoked. */
-  revocations?: { isRevoked(jti: string): Promise<boolean> };
+  /**
+   * Revoked tokens and disabled clients, rejected by `verify` from the moment they are revoked or
+   * disabled.
+   */
+  revocations?: { isRevoked(jti: string, clientId: string): Promise<boolean> };
 }
 
 /** Audience of every access token: the SCIM API of this server. */
@@ -86,7 +89,7 @@ export class AccessTokenService {
     if (!key) throw new InvalidAccessTokenError('the access token was not issued by this server');
 
     const claims = await this.verifySignedClaims(token, key);
-    if (await this.options.revocations?.isRevoked(claims.jti)) {
+    if (await this.options.revocations?.isRevoked(claims.jti, claims.clientId)) {
       throw new InvalidAccessTokenError('the access token has been revoked');
     }
     return claims;

@@ -20,9 +20,9 @@ export type IntrospectionResponse =
 const INACTIVE = { active: false } as const;
 
 /**
- * Answers an introspection request (RFC 7662 §2.1) of an authenticated client. A client sees only
+ * Handles an introspection request (RFC 7662 §2.1) of an authenticated client. A client sees only
  * its own tokens: another client's token, a revoked, expired or foreign one, and one whose client
- * or service account is gone or disabled, are all `active: false`, so that the answer reveals
+ * or service account is gone or disabled, are all `active: false`, so that the response reveals
  * nothing about tokens the caller does not hold. `token_type_hint` is ignored, because access
  * tokens are the only tokens this server issues (RFC 7662 §2.1 allows that).
  */

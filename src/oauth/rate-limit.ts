@@ -11,7 +11,8 @@ interface Window {
 
 /**
  * Counts requests per key in fixed one-minute windows, in this process. With N processes behind a
- * load balancer a key can make up to N times the limit; the limit bounds abuse, it is not a quota.
+ * load balancer a key can make up to N times the limit, so the limit bounds abuse and is not a
+ * quota.
  */
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();

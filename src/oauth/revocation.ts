@@ -6,9 +6,9 @@ import { readTokenParams } from './token-params.js';
 import type { TokenServices } from './token-services.js';
 
 /**
- * Runs a revocation request (RFC 7009 §2.1) of an authenticated client. The answer is 200 with an
- * empty body whether or not the token was valid (RFC 7009 §2.2), and also for another client's
- * token, which stays valid: a different answer would confirm to the caller that the token exists.
+ * Runs a revocation request (RFC 7009 §2.1) of an authenticated client. The response is 200 with
+ * an empty body whether or not the token was valid (RFC 7009 §2.2), and also for another client's
+ * token, which stays valid, because a different response would confirm to the caller that the token exists.
  * `token_type_hint` is ignored, because access tokens are the only tokens this server issues.
  */
 export async function handleRevocation(

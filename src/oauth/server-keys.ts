@@ -21,7 +21,7 @@ export const SERVER_KEY_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
 /** Minimum time between two reloads of the key table triggered by an unknown `kid`, in ms. */
 const UNKNOWN_KID_RELOAD_MS = 5_000;
 
-/** Longest time after which a process reads the key table again on its own, in ms. */
+/** Maximum time after which a process reads the key table again on its own, in ms. */
 const MAX_RELOAD_INTERVAL_MS = 60_000;
 const MIN_RELOAD_INTERVAL_MS = 500;
 
@@ -43,7 +43,7 @@ export interface SigningKey {
   key: CryptoKey;
 }
 
-/** What a rotation did, for the command line and the log. */
+/** Result of a rotation, for the command line and the log. */
 export interface RotationResult {
   kid: string;
   alg: string;
@@ -137,7 +137,7 @@ export class ServerKeyStore {
     if (Date.now() - this.lastReload >= this.reloadIntervalMs) await this.reload();
   }
 
-  /** The published public keys, as served at the JWKS endpoint. */
+  /** Returns the published public keys, as served at the JWKS endpoint. */
   publicJwks(): JSONWebKeySet {
     const now = Date.now();
     return {
@@ -148,9 +148,9 @@ export class ServerKeyStore {
   }
 
   /**
-   * Creates a new key that is published at once and signs after `publishSeconds`, and schedules
-   * every key that signs before it to stop being published `retireAfterSeconds` after the new key
-   * takes over: the lifetime of the tokens those keys may still sign, plus the clock skew.
+   * Creates a new key that is published at once and signs after `publishSeconds`. Every key that
+   * signs before it stays published until `retireAfterSeconds` after the new key takes over, which
+   * callers set to the access token lifetime plus the clock skew.
    */
   async rotate(options: {
     alg?: string;

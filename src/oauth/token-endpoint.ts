@@ -45,7 +45,7 @@ export async function handleTokenRequest(
     serviceAccountId: client.serviceAccount.id,
   });
 
-  // Counted after authentication, so that nobody can use up another client's allowance.
+  // Counted after authentication, so that forged credentials never count against a real client.
   const limit = services.context.config.oauth.tokenRatePerClient;
   const retryAfter = services.rateLimiter.take(`client:${client.client.clientId}`, limit);
   if (retryAfter !== undefined) {

@@ -1,5 +1,5 @@
 import formBody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { consolePlugin } from '../admin/console/plugin.js';
 import { adminPlugin } from '../admin/plugin.js';
 import type { Config } from '../config/index.js';
@@ -36,9 +36,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: 1024 * 1024,
     trustProxy: trustProxyOption(config.ops.trustProxy),
     genReqId: (request) => requestIdFor(request.headers),
-    requestIdLogLabel: 'requestId',
     // One line per request comes from installRequestLogging, without the URL and its query.
-    disableRequestLogging: true,
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: true,
+    }),
     // A request that reached the process while it closes is served, not refused with a 503.
     return503OnClosing: false,
   });

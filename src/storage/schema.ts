@@ -81,6 +81,8 @@ export interface OAuthClientAuthTable {
   secret_hash: string | null;
   /** JSON array of the assertion algorithms the client may use, or null for the server's list. */
   assertion_algs: string | null;
+  /** 1 while an admin has disabled the client: no tokens, and its tokens are refused. */
+  disabled: number;
   updated_at: string;
 }
 

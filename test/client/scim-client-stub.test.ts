@@ -18,7 +18,7 @@ import {
 
 const fast = { retries: 3, minDelayMs: 10, maxDelayMs: 5_000 };
 
-/** Runs `body` against a stub SCIM server whose answers come from `handler`. */
+/** Runs `body` against a stub SCIM server that replies with `handler`. */
 async function withStub(
   handler: (request: StubRequest, index: number) => StubReply,
   body: (scim: ScimClient, stub: StubServer) => Promise<void>,
@@ -192,7 +192,7 @@ describe('SCIM client against a stub', () => {
   });
 
   test('index paging stops on a short server', async () => {
-    // A server that claims more results than it ever returns must not loop forever.
+    // A server that reports more results than it ever returns must not make the client loop forever.
     await withStub(
       (request) => {
         const start = Number(request.url.searchParams.get('startIndex'));

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
+  GROUP_SCHEMA,
+  PatchBuilder,
   ScimClient,
   ScimError,
   scimFilter,
@@ -117,6 +119,71 @@ describeEachDatabase('SCIM client against scimd', (database) => {
       assert.equal(error.detail, 'the access token is malformed');
       return true;
     });
+  });
+
+  test('replace, patch and delete a user', async () => {
+    const created = await scim.users.create({ schemas: [USER_SCHEMA], userName: 'rw@example.com' });
+
+    const replaced = await scim.users.replace(
+      created.id!,
+      { schemas: [USER_SCHEMA], userName: 'rw@example.com', displayName: 'Read Write' },
+      { ifMatch: created.meta!.version! },
+    );
+    assert.equal(replaced.displayName, 'Read Write');
+    assert.notEqual(replaced.meta?.version, created.meta?.version);
+
+    const patched = await scim.users.patch(
+      created.id!,
+      new PatchBuilder().replace('active', false),
+    );
+    assert.equal(patched?.active ?? (await scim.users.get(created.id!)).active, false);
+
+    await scim.users.delete(created.id!);
+    await assert.rejects(scim.users.get(created.id!), { name: 'ScimError', status: 404 });
+  });
+
+  test('stale If-Match is ScimError 412', async () => {
+    const created = await scim.users.create({
+      schemas: [USER_SCHEMA],
+      userName: 'stale@example.com',
+    });
+    await scim.users.patch(created.id!, [{ op: 'replace', path: 'displayName', value: 'New' }]);
+
+    await assert.rejects(
+      scim.users.delete(created.id!, { ifMatch: created.meta!.version! }),
+      (error: unknown) => {
+        assert.ok(error instanceof ScimError);
+        assert.equal(error.status, 412);
+        return true;
+      },
+    );
+    assert.equal((await scim.users.get(created.id!)).displayName, 'New');
+  });
+
+  test('group with members and a PATCH', async () => {
+    const first = await scim.users.create({ schemas: [USER_SCHEMA], userName: 'm1@example.com' });
+    const second = await scim.users.create({ schemas: [USER_SCHEMA], userName: 'm2@example.com' });
+
+    const group = await scim.groups.create({
+      schemas: [GROUP_SCHEMA],
+      displayName: 'Client Group',
+      members: [{ value: first.id! }],
+    });
+    await scim.groups.patch(group.id!, new PatchBuilder().add('members', [{ value: second.id! }]), {
+      ifMatch: group.meta!.version!,
+    });
+
+    const fetched = await scim.groups.get(group.id!);
+    const memberIds = (fetched.members ?? []).map((member) => member.value).sort();
+    assert.deepEqual(memberIds, [first.id, second.id].sort());
+
+    const listed: string[] = [];
+    for await (const found of scim.groups.list({
+      filter: scimFilter`displayName eq ${'Client Group'}`,
+    })) {
+      listed.push(found.id!);
+    }
+    assert.deepEqual(listed, [group.id]);
   });
 
   test('list pages through 1000 users', async () => {

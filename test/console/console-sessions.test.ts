@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RunningServer } from '../../src/server/start.js';
 import { describeEachDatabase } from '../helpers/databases.js';
-import { startTestServer } from '../helpers/server.js';
+import { startTestServer, TEST_ADMIN_TOKEN } from '../helpers/server.js';
 import { launchBrowser, screenshot, sections, type TestBrowser } from './browser.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestAdmin } from './console-client.js';
 
@@ -103,5 +103,34 @@ describeEachDatabase('console sessions in the browser', (database, kind) => {
     });
 
     assert.equal(status, 403);
+  });
+});
+
+describeEachDatabase('console first start in the browser', (database, kind) => {
+  let server: RunningServer;
+  let browser: TestBrowser;
+
+  before(async () => {
+    server = await startTestServer(database());
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('first start form creates the admin', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/console`);
+    await page.getByRole('heading', { name: 'First start' }).waitFor();
+    await screenshot(page, 'first-start', kind === 'sqlite');
+
+    await page.getByLabel('Admin token').fill(TEST_ADMIN_TOKEN);
+    await page.getByLabel('Email').nth(1).fill('first@example.com');
+    await page.getByLabel('New password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Create first admin' }).click();
+    await page.getByRole('heading', { name: 'Getting started' }).waitFor();
+
+    assert.equal(await page.getByText('first@example.com').count(), 1);
   });
 });

@@ -4,7 +4,7 @@ import { deleteGrant, findGrant } from '../../src/directory/grants.js';
 import type { RunningServer } from '../../src/server/start.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { type ProvisionedClient, provisionClient, signAssertion } from '../helpers/fixtures.js';
-import { requestJson } from '../helpers/http.js';
+import { adminRequest, requestJson } from '../helpers/http.js';
 import { startTestServer } from '../helpers/server.js';
 import {
   assertionParams,
@@ -195,5 +195,26 @@ describeEachDatabase('introspection and revocation', (database) => {
     const response = await listUsers(token, disabled);
 
     assert.equal(response.status, 401);
+  });
+
+  test('disabled client refused at once and enabled again', async () => {
+    const paused = await provisionClient(server.context.storage);
+    const token = await accessToken(paused);
+    const clientPath = `/orgs/${paused.orgId}/clients/${paused.client.clientId}`;
+
+    const disabled = await adminRequest(server.url, 'POST', `${clientPath}/disable`);
+    const refused = await listUsers(token, paused);
+    const introspected = await post('/oauth/introspect', { ...(await authParams()), token });
+    const assertion = await signAssertion(paused.key, paused.client.clientId, server.url);
+    const newToken = await requestToken(server.url, assertionParams(assertion));
+
+    assert.equal(disabled.status, 200);
+    assert.deepEqual(disabled.body, { clientId: paused.client.clientId, disabled: true });
+    assert.equal(refused.status, 401);
+    assert.deepEqual(introspected.body, { active: false });
+    assertTokenError(newToken, 401, 'invalid_client', CLIENT_AUTH_FAILED);
+
+    await adminRequest(server.url, 'POST', `${clientPath}/enable`);
+    assert.equal((await listUsers(token, paused)).status, 200);
   });
 });

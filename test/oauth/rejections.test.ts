@@ -4,7 +4,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader, exportJWK, type JWK, SignJWT } from 'jose';
-import { setClientAssertionAlgorithms } from '../../src/directory/client-auth.js';
+import {
+  setClientAssertionAlgorithms,
+  setClientDisabled,
+} from '../../src/directory/client-auth.js';
 import { deleteClient, setClientKeys } from '../../src/directory/clients.js';
 import type { RunningServer } from '../../src/server/start.js';
 import { describeEachDatabase } from '../helpers/databases.js';
@@ -54,16 +57,16 @@ interface Context extends Servers {
   publish(keys: JWK[]): { url: string; set(keys: JWK[]): void };
 }
 
-/** One rule: the request that breaks it and the exact answer. */
+/** One rule: the request that breaks it and the exact response. */
 interface Case {
   name: string;
   run(context: Context): Promise<TokenResult>;
   status: number;
-  /** `error` of the answer; absent for a success. */
+  /** `error` of the response; absent for a success. */
   error?: string;
   /** Cause in the server log for invalid_client; the public text then names no cause. */
   reason?: string | RegExp;
-  /** Public description, for answers that state one. */
+  /** Public description, for responses that state one. */
   description?: string;
 }
 
@@ -92,7 +95,7 @@ async function tokenFor(
   return requestToken(server.url, assertionParams(assertion, extra));
 }
 
-/** A client whose only key is served at the local JWKS server. */
+/** Creates a client whose only key is served at the local JWKS server. */
 async function remoteClient(context: Context, server: RunningServer, path: string, alg = 'RS256') {
   const provisioned = await client(server, alg);
   await setClientKeys(server.context.storage, provisioned.orgId, provisioned.client.clientId, {
@@ -533,6 +536,22 @@ const clientRules: Case[] = [
     reason: 'unknown client',
   },
   {
+    name: 'disabled client',
+    run: async ({ main }) => {
+      const provisioned = await client(main);
+      await setClientDisabled(
+        main.context.storage,
+        provisioned.orgId,
+        provisioned.client.clientId,
+        true,
+      );
+      return tokenFor(main, provisioned);
+    },
+    status: 401,
+    error: 'invalid_client',
+    reason: 'the client is disabled',
+  },
+  {
     name: 'disabled service account',
     run: async ({ main }) => {
       const provisioned = await client(main);
@@ -724,7 +743,7 @@ const CASES: Case[] = [
   ...jwksRules,
 ];
 
-/** A local JWKS server: fixed failure paths, and paths that `publish` adds. */
+/** Starts a local JWKS server with fixed failure paths and the paths that `publish` adds. */
 async function startJwksServer() {
   const published = new Map<string, JWK[]>();
   const server = http.createServer((request, response) => {

@@ -17,7 +17,7 @@ type TokenParams = DirectoryParams & { tokenId: string };
 
 /**
  * Long-lived API tokens of one directory, for identity providers that can only send a fixed
- * bearer secret. The token text is in the answer that creates or rotates it, never again.
+ * bearer secret. The token text is in the response that creates or rotates it, never again.
  */
 export const directoryApiTokenRoutes: FastifyPluginAsync<{ context: AppContext }> = async (
   app,

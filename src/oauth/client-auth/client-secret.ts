@@ -88,7 +88,7 @@ function formDecode(value: string): string {
   return decodeURIComponent(value.replaceAll('+', ' '));
 }
 
-/** Whether credentials use HTTP Basic, so that failures carry a Basic challenge. */
+/** Reports whether credentials use HTTP Basic, so that failures carry a Basic challenge. */
 export function usesBasic(credentials: ClientCredentials): boolean {
   return clientSecretBasic.isUsedBy(credentials);
 }

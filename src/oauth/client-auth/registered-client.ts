@@ -46,6 +46,7 @@ export async function findRegisteredClient(
   }
 
   const auth = await getClientAuth(storage, clientId);
+  if (auth.disabled) throw new InvalidClientError('the client is disabled', { clientId });
   if (auth.method !== method) {
     throw new InvalidClientError(
       `the client is registered for ${auth.method}, not ${method} (token_endpoint_auth_method mismatch)`,

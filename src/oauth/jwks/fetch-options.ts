@@ -1,7 +1,7 @@
 import type { Config } from '../../config/index.js';
 import type { JwksFetchOptions } from './fetch-jwks.js';
 
-/** The limits of JWKS downloads, from the configuration. */
+/** Returns the limits of JWKS downloads from the configuration. */
 export function jwksFetchOptions(config: Config): JwksFetchOptions {
   return {
     allowLoopback: config.jwksAllowLoopback,

@@ -1,15 +1,15 @@
 import type { JWK } from 'jose';
 import { type FetchedJwks, fetchJwksDocument, type JwksFetchOptions } from './fetch-jwks.js';
 
-/** Where the cache reports failed refreshes; Fastify's logger fits. */
+/** Logger for failed refreshes, such as Fastify's. */
 export interface JwksCacheLogger {
   warn(data: Record<string, unknown>, message: string): void;
 }
 
 export interface RemoteJwksCacheOptions {
-  /** Shortest time fetched keys are used, whatever the response's `Cache-Control`, in ms. Default 60 s. */
+  /** Minimum time fetched keys are used, whatever the response's `Cache-Control`, in ms. Default 60 s. */
   minTtlMs?: number;
-  /** Longest time fetched keys are used before they are fetched again, in ms. Default 1 hour. */
+  /** Maximum time fetched keys are used before they are fetched again, in ms. Default 1 hour. */
   maxTtlMs?: number;
   /** Time used when the response has no `max-age`, in ms, bounded by the two above. Default 5 minutes. */
   defaultTtlMs?: number;
@@ -133,10 +133,10 @@ export class RemoteJwksCache {
     return entry.pending;
   }
 
-  /** The response's `max-age` bounded by the configured minimum and maximum, or the default. */
+  /** Returns the response's `max-age`, or the default, bounded by the configured minimum and maximum. */
   private ttlFor(maxAgeSeconds: number | undefined): number {
-    const wanted = maxAgeSeconds === undefined ? this.defaultTtlMs : maxAgeSeconds * 1000;
-    return Math.min(this.maxTtlMs, Math.max(this.minTtlMs, wanted));
+    const requested = maxAgeSeconds === undefined ? this.defaultTtlMs : maxAgeSeconds * 1000;
+    return Math.min(this.maxTtlMs, Math.max(this.minTtlMs, requested));
   }
 
   private hasUsableStaleKeys(entry: Entry): boolean {

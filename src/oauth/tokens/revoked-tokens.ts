@@ -1,3 +1,4 @@
+import { isClientDisabled } from '../../directory/client-auth.js';
 import type { Storage } from '../../storage/database.js';
 
 /** Minimum time between two deletions of expired revocations by one process, in ms. */
@@ -26,13 +27,16 @@ export class RevokedTokenStore {
     }
   }
 
-  async isRevoked(jti: string): Promise<boolean> {
+  /** Reports whether a token was revoked, alone or by disabling its client. */
+  async isRevoked(jti: string, clientId: string): Promise<boolean> {
     const row = await this.storage.db
       .selectFrom('revoked_tokens')
       .select('jti')
       .where('jti', '=', jti)
       .executeTakeFirst();
-    return row !== undefined;
+    if (row !== undefined) return true;
+
+    return isClientDisabled(this.storage, clientId);
   }
 
   private async pruneNowAndThen(): Promise<void> {

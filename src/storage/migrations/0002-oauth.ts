@@ -5,7 +5,7 @@ import type { Kysely, Migration } from 'kysely';
 type AnyDb = Kysely<any>;
 
 /**
- * Adds client secrets and per-client algorithm lists, revoked access tokens, directory API
+ * Adds client secrets, per-client algorithm lists and the disabled flag of clients, revoked access tokens, directory API
  * tokens, and the signing window of server keys that rotation needs.
  */
 export function oauthMigration(): Migration {
@@ -19,6 +19,7 @@ export function oauthMigration(): Migration {
         .addColumn('method', 'varchar(40)', (c) => c.notNull())
         .addColumn('secret_hash', 'text')
         .addColumn('assertion_algs', 'text')
+        .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('updated_at', 'varchar(30)', (c) => c.notNull())
         .execute();
 
