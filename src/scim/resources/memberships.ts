@@ -208,33 +208,64 @@ export async function listMembers(db: Kysely<Database>, groupId: string): Promis
 
 /**
  * Lists the groups a user or group belongs to: directly, and indirectly through nested groups.
- * Walks up one level per query and stops at groups already seen, so cycles end.
  */
 export async function listMemberOf(db: Kysely<Database>, memberId: string): Promise<UserGroup[]> {
-  const parentsOf = (ids: string[]) =>
-    db
-      .selectFrom('scim_group_members as m')
-      .innerJoin('scim_groups as g', 'g.id', 'm.group_id')
-      .select(['m.group_id', 'g.display_name'])
-      .where('m.member_id', 'in', ids)
-      .execute();
+  return (await listMemberOfMany(db, [memberId])).get(memberId) ?? [];
+}
 
-  const result = new Map<string, UserGroup>();
-  let frontier = [memberId];
-  let type: UserGroup['type'] = 'direct';
+/**
+ * Lists the groups of several users or groups at once, so that a page of users costs one query
+ * per nesting level instead of one per user. Walking up stops at groups already seen, so cycles
+ * end.
+ */
+export async function listMemberOfMany(
+  db: Kysely<Database>,
+  memberIds: readonly string[],
+): Promise<Map<string, UserGroup[]>> {
+  const parents = new Map<string, { id: string; display: string }[]>();
+  const expanded = new Set<string>();
+  let frontier = [...new Set(memberIds)];
+
   while (frontier.length > 0) {
-    const next: string[] = [];
+    for (const id of frontier) expanded.add(id);
+    const next = new Set<string>();
     for (let start = 0; start < frontier.length; start += CHUNK) {
-      for (const row of await parentsOf(frontier.slice(start, start + CHUNK))) {
-        if (result.has(row.group_id) || row.group_id === memberId) continue;
-        result.set(row.group_id, { value: row.group_id, display: row.display_name, type });
-        next.push(row.group_id);
+      const rows = await db
+        .selectFrom('scim_group_members as m')
+        .innerJoin('scim_groups as g', 'g.id', 'm.group_id')
+        .select(['m.member_id', 'm.group_id', 'g.display_name'])
+        .where('m.member_id', 'in', frontier.slice(start, start + CHUNK))
+        .execute();
+      for (const row of rows) {
+        const list = parents.get(row.member_id) ?? [];
+        list.push({ id: row.group_id, display: row.display_name });
+        parents.set(row.member_id, list);
+        if (!expanded.has(row.group_id)) next.add(row.group_id);
       }
     }
-    frontier = next;
-    type = 'indirect';
+    frontier = [...next];
   }
-  return [...result.values()];
+
+  const result = new Map<string, UserGroup[]>();
+  for (const memberId of memberIds) {
+    const groups = new Map<string, UserGroup>();
+    let level = [memberId];
+    let type: UserGroup['type'] = 'direct';
+    while (level.length > 0) {
+      const nextLevel: string[] = [];
+      for (const child of level) {
+        for (const parent of parents.get(child) ?? []) {
+          if (groups.has(parent.id) || parent.id === memberId) continue;
+          groups.set(parent.id, { value: parent.id, display: parent.display, type });
+          nextLevel.push(parent.id);
+        }
+      }
+      level = nextLevel;
+      type = 'indirect';
+    }
+    result.set(memberId, [...groups.values()]);
+  }
+  return result;
 }
 
 /**
