@@ -304,6 +304,32 @@ describeEachDatabase('SCIM Groups', (database) => {
     assert.equal(response.body.groups[0].$ref, `${groups()}/${inner.id}`);
   });
 
+  test('user list shows each user its own groups', async () => {
+    const [a, b] = [await createUser(), await createUser()];
+    const inner = await createGroup([{ value: a }]);
+    const outer = await createGroup([{ value: inner.id }, { value: b }]);
+    const filter = encodeURIComponent(`id eq "${a}"`);
+    const first = await scim(`${fixture.users}?filter=${filter}`, { token: fixture.token });
+    const second = await scim(`${fixture.users}?filter=${encodeURIComponent(`id eq "${b}"`)}`, {
+      token: fixture.token,
+    });
+
+    assert.deepEqual(
+      first.body.Resources[0].groups.map((g: { value: string; type: string }) => [g.value, g.type]),
+      [
+        [inner.id, 'direct'],
+        [outer.id, 'indirect'],
+      ],
+    );
+    assert.deepEqual(
+      second.body.Resources[0].groups.map((g: { value: string; type: string }) => [
+        g.value,
+        g.type,
+      ]),
+      [[outer.id, 'direct']],
+    );
+  });
+
   test('member of type User that is a group is 400', async () => {
     const inner = await createGroup();
     const response = await scim(groups(), {

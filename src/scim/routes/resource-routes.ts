@@ -56,6 +56,12 @@ export interface ResourceEndpoint {
   ): Promise<void>;
   /** Builds the response resource, loading derived attributes only when the projection shows them. */
   present(directoryId: string, record: ResourceRecord, projection: Projection): Promise<unknown>;
+  /** Builds the resources of a list page; without it, each record is presented on its own. */
+  presentPage?(
+    directoryId: string,
+    records: ResourceRecord[],
+    projection: Projection,
+  ): Promise<unknown[]>;
   /**
    * Whether a PATCH without `attributes` or `excludedAttributes` returns 204 (groups, so that a
    * membership change never serialises a large member list) instead of 200 with the resource.
@@ -109,9 +115,15 @@ export function registerResourceRoutes(
 
     const { directoryId } = request.params;
     const { totalResults, records } = await spec.list(context.storage, directoryId, query);
+    if (spec.presentPage) {
+      const page = await spec.presentPage(directoryId, records, projection);
+      return listResponse(page, totalResults, query);
+    }
+
     const resources = [];
-    for (const record of records)
+    for (const record of records) {
       resources.push(await spec.present(directoryId, record, projection));
+    }
     return listResponse(resources, totalResults, query);
   });
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../server/context.js';
-import { listMemberOf } from '../resources/memberships.js';
+import { listMemberOfMany } from '../resources/memberships.js';
 import {
   createUser,
   deleteUser,
@@ -9,14 +9,37 @@ import {
   patchUser,
   replaceUser,
   toUserResource,
+  type UserRecord,
 } from '../resources/users.js';
 import { userResourceType } from '../schema/resource-types.js';
-import { showsAttribute } from '../schema/shape.js';
+import { type Projection, showsAttribute } from '../schema/shape.js';
 import { resourceUrl } from './request.js';
 import { registerResourceRoutes } from './resource-routes.js';
 
 /** Registers `/Users`; `groups` is derived from memberships and loaded only when shown. */
 export function registerUserRoutes(app: FastifyInstance, context: AppContext): void {
+  const presentPage = async (
+    directoryId: string,
+    records: UserRecord[],
+    projection: Projection,
+  ): Promise<unknown[]> => {
+    const groupsOf = showsAttribute(projection, 'groups')
+      ? await listMemberOfMany(
+          context.storage.db,
+          records.map((record) => record.id),
+        )
+      : undefined;
+
+    return records.map((record) => {
+      const groups = groupsOf?.get(record.id)?.map((group) => ({
+        ...group,
+        $ref: resourceUrl(context, directoryId, '/Groups', group.value),
+      }));
+      const location = resourceUrl(context, directoryId, '/Users', record.id);
+      return toUserResource(record, location, projection, groups);
+    });
+  };
+
   registerResourceRoutes(app, context, {
     endpoint: '/Users',
     resourceType: userResourceType,
@@ -31,15 +54,10 @@ export function registerUserRoutes(app: FastifyInstance, context: AppContext): v
     remove: deleteUser,
     patchAnswersEmpty: false,
     present: async (directoryId, record, projection) => {
-      // TODO: a list page reads each user's groups with its own queries; batch them per page.
-      const groups = showsAttribute(projection, 'groups')
-        ? (await listMemberOf(context.storage.db, record.id)).map((group) => ({
-            ...group,
-            $ref: resourceUrl(context, directoryId, '/Groups', group.value),
-          }))
-        : undefined;
-      const location = resourceUrl(context, directoryId, '/Users', record.id);
-      return toUserResource(record, location, projection, groups);
+      const page = await presentPage(directoryId, [record], projection);
+      return page[0];
     },
+    presentPage: (directoryId, records, projection) =>
+      presentPage(directoryId, records, projection),
   });
 }
