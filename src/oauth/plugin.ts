@@ -1,3 +1,4 @@
+import formBody from '@fastify/formbody';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.js';
 import { noteRequest } from '../server/request-context.js';
@@ -32,6 +33,9 @@ export const oauthPlugin: FastifyPluginAsync<{ context: AppContext }> = async (
   app,
   { context },
 ) => {
+  // RFC 6749 requires form-encoded bodies here; the other surfaces take JSON only.
+  await app.register(formBody);
+
   // These settings do not change when the server binds its port, unlike the public URL.
   const { oauth } = context.config;
   const services: TokenServices = {

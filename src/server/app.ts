@@ -1,4 +1,3 @@
-import formBody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { consolePlugin } from '../admin/console/plugin.js';
 import { adminPlugin } from '../admin/plugin.js';
@@ -68,7 +67,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     { parseAs: 'string' },
     app.getDefaultJsonParser('error', 'error'),
   );
-  await app.register(formBody);
 
   await app.register(oauthPlugin, { context: options.context });
   await app.register(scimPlugin, { context: options.context, prefix: '/scim' });

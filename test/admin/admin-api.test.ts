@@ -4,7 +4,7 @@ import type { RunningServer } from '../../src/server/start.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { generateIntegratorKey } from '../helpers/fixtures.js';
 import { adminRequest, requestJson } from '../helpers/http.js';
-import { startTestServer } from '../helpers/server.js';
+import { startTestServer, TEST_ADMIN_TOKEN } from '../helpers/server.js';
 
 describeEachDatabase('admin API', (database) => {
   let server: RunningServer;
@@ -54,6 +54,17 @@ describeEachDatabase('admin API', (database) => {
   test('malformed JSON is 400', async () => {
     const response = await adminRequest(server.url, 'POST', '/orgs', '{"name":');
     assert.equal(response.status, 400);
+    assert.equal(response.body.error, 'invalid_request');
+  });
+
+  test('form-encoded body is 415', async () => {
+    const response = await requestJson(`${server.url}/admin/v1/orgs`, {
+      method: 'POST',
+      token: TEST_ADMIN_TOKEN,
+      body: 'name=form-org',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(response.status, 415);
     assert.equal(response.body.error, 'invalid_request');
   });
 
