@@ -12,6 +12,7 @@ import { directoryApiTokenRoutes } from './routes/directory-api-tokens.js';
 import { directoryContentRoutes } from './routes/directory-contents.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { remoteKeyRoutes } from './routes/remote-keys.js';
+import { scimOptionRoutes } from './routes/scim-options.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { suspensionRoutes } from './routes/suspensions.js';
 
@@ -73,6 +74,7 @@ export const adminPlugin: FastifyPluginAsync<{ context: AppContext }> = async (
   await app.register(remoteKeyRoutes, { context });
   await app.register(clientSecretRoutes, { context });
   await app.register(directoryApiTokenRoutes, { context });
+  await app.register(scimOptionRoutes, { context });
 };
 
 function readBearerToken(request: FastifyRequest): string | undefined {
