@@ -1,7 +1,8 @@
 import type { Config } from './index.js';
 
 /** Setting names whose values are credentials; `config check` never prints them. */
-const SECRET_NAME = /token|secret|password|encryptionkey|privatekey/i;
+// Names that end in `token` are credentials (adminToken, metricsToken); `accessTokenAlg` is not.
+const SECRET_NAME = /token$|secret|password|encryptionkey|privatekey/i;
 
 const MASK = '********';
 

@@ -131,6 +131,8 @@ describeEachDatabase('console flow in the browser', (database, kind) => {
       await page.locator('[data-copy="token endpoint"]').textContent(),
       `${server.url}/oauth/token`,
     );
+    // The audience is the issuer from the server's metadata, not the browser's address.
+    assert.equal(await page.locator('[data-copy="audience"]').textContent(), server.url);
     await screenshot(page, 'getting-started', shots);
 
     await sections(page).getByRole('link', { name: 'Audit log' }).click();

@@ -218,6 +218,7 @@ describe('scimd config check', () => {
     assert.equal(shown.adminToken, '********');
     assert.equal(shown.encryptionKey, '********');
     assert.equal(shown.ops.metricsToken, '********');
+    assert.equal(shown.oauth.accessTokenAlg, 'ES256');
     assert.equal(shown.databaseUrl, 'postgres://scimd:********@db.internal:5432/scimd');
     assert.equal(result.stdout.includes('db-password'), false);
     assert.equal(result.stdout.includes('admin-token-from-the-file'), false);

@@ -47,7 +47,7 @@ export function registerAdmin(program: Command): void {
     )
     .option(
       '--url <url>',
-      'scimd server URL (default: SCIMD_URL, else SCIMD_PUBLIC_URL)',
+      'scimd server URL; SCIMD_URL, else SCIMD_PUBLIC_URL, sets the default',
       defaultServerUrl(),
     )
     .option(

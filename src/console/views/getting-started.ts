@@ -15,8 +15,11 @@ export async function gettingStartedView(context: ViewContext): Promise<HTMLElem
       directories.map((d) => admin<Grant[]>('GET', `${orgPath}/directories/${d.id}/grants`)),
     )
   ).flat();
-  const issuer = location.origin;
-  const tokenEndpoint = clients[0]?.tokenEndpoint ?? `${issuer}/oauth/token`;
+  // The issuer is the server's public URL, which can differ from the address in the browser
+  // (another host name, or a proxy), so it comes from the server's RFC 8414 metadata.
+  const metadata = await authorizationServerMetadata();
+  const issuer = metadata.issuer;
+  const tokenEndpoint = metadata.token_endpoint;
   const keyed = clients.filter((client) => (client.jwks?.keys.length ?? 0) > 0 || client.jwksUri);
 
   const step = (done: boolean, title: string, body: (Node | string)[], link?: [string, string]) =>
@@ -74,4 +77,12 @@ export async function gettingStartedView(context: ViewContext): Promise<HTMLElem
       ]),
     ),
   );
+}
+
+async function authorizationServerMetadata(): Promise<{ issuer: string; token_endpoint: string }> {
+  const response = await fetch('/.well-known/oauth-authorization-server', {
+    headers: { accept: 'application/json' },
+  });
+  if (!response.ok) throw new Error(`reading the server metadata failed with ${response.status}`);
+  return (await response.json()) as { issuer: string; token_endpoint: string };
 }
