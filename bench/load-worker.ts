@@ -26,7 +26,7 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   durationSeconds: number;
-  /** Count of answers per HTTP status. */
+  /** Count of responses per HTTP status. */
   statusCodes: Record<string, number>;
 }
 

@@ -308,6 +308,6 @@ process.stdout.write(markdown);
 
 const failed = results.filter((item) => item.failures > 0);
 if (failed.length > 0) {
-  process.stderr.write(`${failed.length} case(s) saw unexpected non-2xx answers or errors\n`);
+  process.stderr.write(`${failed.length} case(s) saw unexpected non-2xx responses or errors\n`);
   process.exitCode = 1;
 }

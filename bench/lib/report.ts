@@ -9,7 +9,7 @@ export interface CaseResult {
   /** The median run by requests per second. */
   result: LoadResult;
   runs: LoadResult[];
-  /** Unexpected non-2xx answers and connection errors over every run. */
+  /** Unexpected non-2xx responses and connection errors over every run. */
   failures: number;
 }
 

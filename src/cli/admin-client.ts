@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ADMIN_TOKEN_FILE } from '../server/start.js';
 
-/** Where a command finds the server and the admin token. */
+/** Server URL and admin token that a command uses. */
 export interface AdminConnection {
   url: string;
   token: string;
 }
 
-/** The admin API answered with an error. */
+/** Error response from the admin API. */
 export class AdminApiError extends Error {
   override name = 'AdminApiError';
   constructor(
@@ -43,7 +43,7 @@ export function resolveAdminToken(option: string | undefined): string | undefine
   }
 }
 
-/** Calls the admin API and returns the parsed JSON answer; throws AdminApiError on 4xx/5xx. */
+/** Calls the admin API and returns the parsed JSON response; throws AdminApiError on 4xx/5xx. */
 export async function callAdminApi<T = unknown>(
   connection: AdminConnection,
   method: string,

@@ -56,16 +56,16 @@ export interface OpsSettings {
   /** `NODE_ENV=production`: development defaults are refused at start-up. */
   readonly production: boolean;
   /**
-   * Which proxies' `X-Forwarded-*` headers are believed. `SCIMD_TRUST_PROXY`: `false` (default),
+   * Proxies whose `X-Forwarded-*` headers are trusted. `SCIMD_TRUST_PROXY`: `false` (default),
    * `true` (any), a hop count, or comma-separated addresses and CIDR ranges.
    */
   readonly trustProxy: boolean | number | readonly string[];
   /**
-   * Seconds between SIGTERM and closing the listener, while `/readyz` answers 503 so that the load
+   * Seconds between SIGTERM and closing the listener, while `/readyz` returns 503 so that the load
    * balancer stops sending new requests. `SCIMD_SHUTDOWN_DELAY_SECONDS`, default 0.
    */
   readonly shutdownDelaySeconds: number;
-  /** Longest wait for in-flight requests on SIGTERM, in seconds. `SCIMD_SHUTDOWN_TIMEOUT_SECONDS`, default 25. */
+  /** Maximum wait for in-flight requests on SIGTERM, in seconds. `SCIMD_SHUTDOWN_TIMEOUT_SECONDS`, default 25. */
   readonly shutdownTimeoutSeconds: number;
   /** Bearer token that `/metrics` on the main port requires. `SCIMD_METRICS_TOKEN`; unset: no `/metrics` there. */
   readonly metricsToken: string | undefined;
@@ -108,7 +108,7 @@ export interface OAuthSettings {
   readonly jwksMaxBytes: number;
   /** Shortest time a fetched JWKS is cached, whatever its `Cache-Control`, in seconds. `SCIMD_JWKS_MIN_CACHE_SECONDS`, default 60. */
   readonly jwksMinCacheSeconds: number;
-  /** Longest time a fetched JWKS is cached, in seconds. `SCIMD_JWKS_MAX_CACHE_SECONDS`, default 3600. */
+  /** Maximum time a fetched JWKS is cached, in seconds. `SCIMD_JWKS_MAX_CACHE_SECONDS`, default 3600. */
   readonly jwksMaxCacheSeconds: number;
   /** How long the last good JWKS is still used while refreshes fail, in seconds. `SCIMD_JWKS_STALE_SECONDS`, default 3600. */
   readonly jwksStaleSeconds: number;

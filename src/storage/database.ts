@@ -14,7 +14,7 @@ export type { Database } from './schema.js';
 export interface Storage {
   readonly db: Kysely<Database>;
   readonly dialect: DialectHelpers;
-  /** Where the data lives, with any password removed, for logs. */
+  /** Location of the data, with any password removed, for logs. */
   readonly location: string;
   /** Connection counts of the PostgreSQL pool; undefined on SQLite. */
   poolStats(): { total: number; idle: number; waiting: number } | undefined;

@@ -174,7 +174,7 @@ export interface AuditEventTable {
   /** UUIDv7, so that ids sort by time; the audit API pages by id. */
   id: string;
   org_id: string | null;
-  /** Who acted: `admin`, `client` or `system`. */
+  /** Kind of actor: `admin`, `client` or `system`. */
   actor_type: string;
   /** Id of the actor: admin user or `admin-token`, OAuth client_id, or the command name. */
   actor: string;

@@ -36,7 +36,9 @@ describe('parseRetryAfter', () => {
 
   test('HTTP date becomes a delay', () => {
     const delay = parseRetryAfter(new Date(Date.now() + 5000).toUTCString());
-    assert.ok(delay !== undefined && delay > 3000 && delay <= 5000);
+    assert.notEqual(delay, undefined);
+    assert.ok(delay! > 3000, `delay ${delay} ms is too short`);
+    assert.ok(delay! <= 5000, `delay ${delay} ms is too long`);
   });
 
   test('absent or unreadable is undefined', () => {

@@ -12,7 +12,7 @@ interface Account {
   name: string;
   orgId: string;
   token: string;
-  /** Directory ids this account holds a grant on, with the grant's role. */
+  /** Directory ids this account has a grant on, with the grant's role. */
   grants: Map<string, 'manage' | 'read'>;
   scope: 'manage:directory' | 'read:directory';
 }

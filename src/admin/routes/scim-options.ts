@@ -13,7 +13,7 @@ import type { AppContext } from '../../server/context.js';
 type DirectoryParams = { orgId: string; directoryId: string };
 
 /**
- * How a directory's SCIM API treats input it does not know. `strictSchema: false` (the default)
+ * Registers the routes that set how a directory's SCIM API treats unknown input. `strictSchema: false` (the default)
  * ignores unknown attributes and schema URNs; `true` rejects them with 400 `invalidSyntax`.
  */
 export const scimOptionRoutes: FastifyPluginAsync<{ context: AppContext }> = async (

@@ -42,7 +42,7 @@ export function registerDemo(program: Command): void {
         const token = resolveAdminToken(options.adminToken);
         if (!token) {
           throw new Error(
-            `no admin token for ${options.url}: pass --admin-token, set SCIMD_ADMIN_TOKEN, or run in the folder whose ./data holds admin-token`,
+            `no admin token for ${options.url}: pass --admin-token, set SCIMD_ADMIN_TOKEN, or run in the folder whose ./data contains the admin-token file`,
           );
         }
         connection = { url: options.url.replace(/\/+$/, ''), token };
