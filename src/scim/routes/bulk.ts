@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { recordAuditEvent } from '../../directory/audit.js';
+import { type AuditEventInput, recordAuditEvents } from '../../directory/audit.js';
 import type { AppContext } from '../../server/context.js';
 import { requestActor } from '../../server/request-context.js';
 import { BULK_MAX_PAYLOAD_SIZE } from '../bulk/limits.js';
@@ -13,11 +13,14 @@ import { resourceUrl } from './request.js';
 
 type BulkRoute = { Params: { directoryId: string } };
 
+// Audit events of the operations are written in batches of this many, one statement each.
+const AUDIT_BATCH = 100;
+
 /**
  * Registers `POST /Bulk` (RFC 7644 §3.7). The route takes bodies up to `BULK_MAX_PAYLOAD_SIZE`
  * bytes, more than the server's default body limit, and answers 413 beyond it. The response is
- * 200 with one result per processed operation; each operation is audited as the single request
- * it stands for would be.
+ * 200 with one result per processed operation. Each operation is audited as the single request
+ * it stands for would be, in addition to the `scim.bulk.bulk` event of the whole request.
  */
 export function registerBulkRoute(app: FastifyInstance, context: AppContext): void {
   app.post<BulkRoute>(
@@ -41,18 +44,28 @@ export function registerBulkRoute(app: FastifyInstance, context: AppContext): vo
       const bulk = readBulkRequest(request.body);
       const readOptions = await getDirectoryReadOptions(context.storage, directoryId);
 
-      const Operations = await processBulk(
-        {
-          storage: context.storage,
-          directoryId,
-          readOptions,
-          log: request.log,
-          locate: (endpoint, id) => resourceUrl(context, directoryId, endpoint, id),
-          onProcessed: (processed) => auditOperation(context, request, processed),
-        },
-        bulk,
-      );
-      return { schemas: [BULK_RESPONSE_SCHEMA], Operations };
+      const audit: AuditEventInput[] = [];
+      const flushAudit = () => writeAuditEvents(context, request, audit.splice(0));
+      try {
+        const Operations = await processBulk(
+          {
+            storage: context.storage,
+            directoryId,
+            readOptions,
+            log: request.log,
+            locate: (endpoint, id) => resourceUrl(context, directoryId, endpoint, id),
+            onProcessed: async (processed) => {
+              const event = auditEventOf(request, processed);
+              if (event) audit.push(event);
+              if (audit.length >= AUDIT_BATCH) await flushAudit();
+            },
+          },
+          bulk,
+        );
+        return { schemas: [BULK_RESPONSE_SCHEMA], Operations };
+      } finally {
+        await flushAudit();
+      }
     },
   );
 
@@ -69,17 +82,15 @@ export function registerBulkRoute(app: FastifyInstance, context: AppContext): vo
 }
 
 /**
- * Records one Bulk operation in the audit log under the action of the matching single request,
- * such as `scim.user.create`, with the same request id as the Bulk request. A failed audit write
- * is logged and counted, but it does not fail the operation.
+ * Builds the audit event of one Bulk operation: the action of the matching single request, such
+ * as `scim.user.create`, with the request id of the Bulk request. Undefined without an actor.
  */
-async function auditOperation(
-  context: AppContext,
+function auditEventOf(
   request: FastifyRequest<BulkRoute>,
   processed: ProcessedOperation,
-): Promise<void> {
+): AuditEventInput | undefined {
   const actor = requestActor(request);
-  if (!actor) return;
+  if (!actor) return undefined;
 
   const { operation, error, resourceId } = processed;
   const action = operation.request
@@ -89,23 +100,31 @@ async function auditOperation(
   if (resourceId !== undefined) targets.id = resourceId.slice(0, 100);
   if (operation.bulkId !== undefined) targets.bulkId = operation.bulkId.slice(0, 100);
 
+  return {
+    orgId: actor.orgId ?? null,
+    actorType: actor.type,
+    actor: actor.id,
+    action,
+    directoryId: request.params.directoryId,
+    targets,
+    outcome: error ? 'failure' : 'success',
+    reason: error ? (error.scimType ?? String(error.status)) : null,
+    requestId: request.id,
+  };
+}
+
+/** Writes audit events; a failure is logged and counted, but it does not fail the request. */
+async function writeAuditEvents(
+  context: AppContext,
+  request: FastifyRequest<BulkRoute>,
+  events: AuditEventInput[],
+): Promise<void> {
+  // TODO: the events are written after their operations commit, so a crash in between loses the
+  // events of up to one batch of committed operations.
   try {
-    await recordAuditEvent(context.storage, {
-      orgId: actor.orgId ?? null,
-      actorType: actor.type,
-      actor: actor.id,
-      action,
-      directoryId: request.params.directoryId,
-      targets,
-      outcome: error ? 'failure' : 'success',
-      reason: error ? (error.scimType ?? String(error.status)) : null,
-      requestId: request.id,
-    });
-  } catch (auditError) {
-    context.metrics?.auditFailures.inc();
-    request.log.error(
-      { err: auditError, action, operation: operation.index },
-      'audit event not recorded',
-    );
+    await recordAuditEvents(context.storage, events);
+  } catch (error) {
+    context.metrics?.auditFailures.inc(events.length);
+    request.log.error({ err: error, events: events.length }, 'audit events not recorded');
   }
 }
