@@ -77,8 +77,8 @@ export interface OperationSuccess {
 }
 
 /**
- * Runs one operation whose references are resolved, through the same service as the single
- * request would. Each service call is one transaction, so an operation that throws or is cut
+ * Runs one operation whose references are resolved, through the service the single request
+ * uses. Each service call is one transaction, so an operation that throws or is cut
  * short by a crash leaves nothing behind. Throws the ScimError of a failed operation.
  */
 export async function runOperation(

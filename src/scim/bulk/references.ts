@@ -123,9 +123,9 @@ function orderByDependencies(
   return order;
 }
 
-// TODO: RFC 7644 §3.7.1 asks the server to try to resolve a circle (create the resources, then
-// add the references that close it); this server takes the option the same section gives to
-// answer 409 for every operation on the circle instead.
+// TODO: RFC 7644 §3.7.1 requires a server to try to resolve a circle (create the resources, then
+// add the references that close it) but allows a 409 instead. This server returns the 409 for
+// every operation on the circle without trying.
 function rejectCircle(operations: readonly BulkOperation[], circle: readonly number[]): void {
   const names = [...circle, circle[0]]
     .map((index) => JSON.stringify(operations[index!]?.bulkId ?? `Operations[${index}]`))

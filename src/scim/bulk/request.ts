@@ -11,7 +11,7 @@ export type BulkEndpoint = '/Users' | '/Groups';
 const METHODS: readonly BulkMethod[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
 const ENDPOINTS: readonly BulkEndpoint[] = ['/Users', '/Groups'];
 
-/** What a valid operation asks for. */
+/** The request of a valid operation: method, endpoint, resource id and body. */
 export interface OperationRequest {
   readonly method: BulkMethod;
   readonly endpoint: BulkEndpoint;
@@ -31,7 +31,7 @@ export interface BulkOperation {
   /** An entity tag the resource must match, like an `If-Match` header. */
   readonly version: string | undefined;
   readonly request: OperationRequest | undefined;
-  /** Why the operation is rejected without running; set whenever `request` is undefined. */
+  /** The error that rejects the operation before it runs; set whenever `request` is undefined. */
   error: ScimError | undefined;
 }
 

@@ -18,7 +18,7 @@ const AUDIT_BATCH = 100;
 
 /**
  * Registers `POST /Bulk` (RFC 7644 §3.7). The route takes bodies up to `BULK_MAX_PAYLOAD_SIZE`
- * bytes, more than the server's default body limit, and answers 413 beyond it. The response is
+ * bytes, more than the server's default body limit, and rejects larger bodies with 413. The response is
  * 200 with one result per processed operation. Each operation is audited as the single request
  * it stands for would be, in addition to the `scim.bulk.bulk` event of the whole request.
  */
