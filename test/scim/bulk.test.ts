@@ -499,7 +499,9 @@ describeEachDatabase('SCIM Bulk', (database) => {
   });
 
   test('invalid operations fail on their own', async () => {
-    const response = await bulk(
+    // JSON.stringify cannot write 10 000 levels, so the nested array is spliced into the text.
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const body = JSON.stringify(
       bulkOf([
         'not an object',
         { method: 'GET', path: '/Users' },
@@ -508,8 +510,14 @@ describeEachDatabase('SCIM Bulk', (database) => {
         { method: 'PUT', path: '/Users', data: newUser(`${name('n')}@x.test`) },
         { method: 'PATCH', path: '/Users/abc' },
         { method: 'DELETE', path: '/Users/abc', version: 7 },
+        { method: 'POST', path: '/Users', bulkId: 'deep', data: { nested: 'DEEP' } },
       ]),
-    );
+    ).replace('"DEEP"', deep);
+    const response = await scim(`${base()}/Bulk`, {
+      token: fixture.token,
+      body,
+      headers: { 'content-type': 'application/scim+json' },
+    });
 
     const details = response.body.Operations.map(
       (result: { status: string; response: { detail: string } }) =>
@@ -523,6 +531,7 @@ describeEachDatabase('SCIM Bulk', (database) => {
       '400 Operations[4].path must be /Users/{id} or /Groups/{id} for PUT',
       '400 Operations[5].data is required for PATCH',
       '400 Operations[6].version must be a string',
+      '400 Operations[7].data is nested more than 32 levels deep',
     ]);
     assert.equal(response.body.Operations[1].method, 'GET');
   });

@@ -4,6 +4,10 @@ import type { BulkOperation, OperationRequest } from './request.js';
 // A reference is a whole string value `bulkId:{bulkId}` (RFC 7644 §3.7.2).
 const REFERENCE_PREFIX = 'bulkId:';
 
+// SCIM data nests a few levels (PatchOp, value, members, item); deeper input is rejected before
+// the walk over it could exhaust the stack.
+const MAX_DATA_DEPTH = 32;
+
 /** Returns the bulkId a string references, or undefined when it is no reference. */
 export function referencedBulkId(value: string): string | undefined {
   return value.startsWith(REFERENCE_PREFIX) && value.length > REFERENCE_PREFIX.length
@@ -14,7 +18,7 @@ export function referencedBulkId(value: string): string | undefined {
 /**
  * Returns a copy of an operation request in which every `bulkId:` reference, in the path id and
  * at any depth of the data, is replaced by `resolve(bulkId)`. `resolve` throws for a reference
- * that has no id.
+ * that has no id. Data nested more than 32 levels deep is 400 `invalidValue`.
  */
 export function substituteReferences(
   request: OperationRequest,
@@ -24,7 +28,7 @@ export function substituteReferences(
   return {
     ...request,
     id: pathBulkId === undefined ? request.id : resolve(pathBulkId),
-    data: mapStrings(request.data, (text) => {
+    data: mapStrings(request.data, 0, (text) => {
       const bulkId = referencedBulkId(text);
       return bulkId === undefined ? text : resolve(bulkId);
     }),
@@ -57,10 +61,19 @@ function findDependencies(
   if (!operation.request || operation.error) return [];
 
   const bulkIds = new Set<string>();
-  substituteReferences(operation.request, (bulkId) => {
-    bulkIds.add(bulkId);
-    return bulkId;
-  });
+  try {
+    substituteReferences(operation.request, (bulkId) => {
+      bulkIds.add(bulkId);
+      return bulkId;
+    });
+  } catch (error) {
+    if (!(error instanceof ScimError)) throw error;
+    operation.error = ScimError.of(
+      error.scimType ?? 'invalidValue',
+      `Operations[${operation.index}].${error.detail}`,
+    );
+    return [];
+  }
 
   const dependencies: number[] = [];
   for (const bulkId of bulkIds) {
@@ -139,13 +152,15 @@ function rejectCircle(operations: readonly BulkOperation[], circle: readonly num
   }
 }
 
-function mapStrings(value: unknown, map: (text: string) => string): unknown {
+function mapStrings(value: unknown, depth: number, map: (text: string) => string): unknown {
   if (typeof value === 'string') return map(value);
-  if (Array.isArray(value)) return value.map((item) => mapStrings(item, map));
-  if (typeof value === 'object' && value !== null) {
-    const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) copy[key] = mapStrings(item, map);
-    return copy;
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= MAX_DATA_DEPTH) {
+    throw ScimError.of('invalidValue', `data is nested more than ${MAX_DATA_DEPTH} levels deep`);
   }
-  return value;
+
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, depth + 1, map));
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) copy[key] = mapStrings(item, depth + 1, map);
+  return copy;
 }
