@@ -98,6 +98,7 @@ async function processOperation(
     };
     return { operation, result, resourceId, error };
   };
+
   if (operation.error || !request) {
     return fail(operation.error ?? ScimError.of('invalidSyntax', 'the operation is invalid'));
   }

@@ -18,9 +18,9 @@ const AUDIT_BATCH = 100;
 
 /**
  * Registers `POST /Bulk` (RFC 7644 §3.7). The route takes bodies up to `BULK_MAX_PAYLOAD_SIZE`
- * bytes, more than the server's default body limit, and rejects larger bodies with 413. The response is
- * 200 with one result per processed operation. Each operation is audited as the single request
- * it stands for would be, in addition to the `scim.bulk.bulk` event of the whole request.
+ * bytes, more than the server's default body limit, and rejects larger bodies with 413. The
+ * response is 200 with one result per processed operation. Each operation is audited as the
+ * single request it stands for would be, next to the `scim.bulk.bulk` event of the request.
  */
 export function registerBulkRoute(app: FastifyInstance, context: AppContext): void {
   app.post<BulkRoute>(
