@@ -269,6 +269,45 @@ describeEachDatabase('SCIM Bulk', (database) => {
     assert.equal(await countGroups(displayName), 0);
   });
 
+  test('failed operation leaves nothing behind', async () => {
+    const user = await createUser();
+    const displayName = name('Half ');
+    const response = await bulk(
+      bulkOf([
+        {
+          method: 'POST',
+          path: '/Groups',
+          bulkId: 'half',
+          data: {
+            schemas: [GROUP_SCHEMA],
+            displayName,
+            members: [{ value: user.id }, { value: '00000000-0000-4000-8000-000000000000' }],
+          },
+        },
+        {
+          method: 'PATCH',
+          path: `/Users/${user.id}`,
+          data: {
+            schemas: [PATCH_OP],
+            Operations: [
+              { op: 'add', path: 'title', value: 'Set first' },
+              { op: 'add', path: 'active', value: 'not a boolean' },
+            ],
+          },
+        },
+      ]),
+    );
+
+    const [group, patch] = response.body.Operations;
+    assert.equal(group.status, '400');
+    assert.equal(group.response.scimType, 'invalidValue');
+    assert.equal(patch.status, '400');
+    assert.equal(await countGroups(displayName), 0);
+    const stored = await getResource(`/Users/${user.id}`);
+    assert.equal(stored.body.title, undefined);
+    assert.equal(stored.body.meta.version, user.meta.version);
+  });
+
   test('duplicate bulkId is 400', async () => {
     const second = `${name('dup')}@x.test`;
     const response = await bulk(
