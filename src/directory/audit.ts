@@ -44,24 +44,41 @@ export interface AuditEvent {
  * `pruneAuditEvents` deletes, by age.
  */
 export async function recordAuditEvent(storage: Storage, event: AuditEventInput): Promise<void> {
-  const targets = event.targets ?? {};
+  await recordAuditEvents(storage, [event]);
+}
+
+/**
+ * Appends several events in one statement, such as those of the operations of a SCIM Bulk
+ * request. Keep batches to a few hundred events: each takes 12 bind parameters.
+ */
+export async function recordAuditEvents(
+  storage: Storage,
+  events: readonly AuditEventInput[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const now = nowIso();
   await storage.db
     .insertInto('audit_events')
-    .values({
-      id: newId(),
-      org_id: event.orgId,
-      actor_type: event.actorType,
-      actor: event.actor.slice(0, 200),
-      action: event.action.slice(0, 100),
-      directory_id: event.directoryId ?? null,
-      target: Object.values(targets)[0]?.slice(0, 200) ?? null,
-      targets: Object.keys(targets).length > 0 ? JSON.stringify(targets) : null,
-      outcome: event.outcome,
-      reason: event.reason?.slice(0, 100) ?? null,
-      request_id: event.requestId?.slice(0, 200) ?? null,
-      created_at: nowIso(),
-    })
+    .values(events.map((event) => auditRow(event, now)))
     .execute();
+}
+
+function auditRow(event: AuditEventInput, now: string) {
+  const targets = event.targets ?? {};
+  return {
+    id: newId(),
+    org_id: event.orgId,
+    actor_type: event.actorType,
+    actor: event.actor.slice(0, 200),
+    action: event.action.slice(0, 100),
+    directory_id: event.directoryId ?? null,
+    target: Object.values(targets)[0]?.slice(0, 200) ?? null,
+    targets: Object.keys(targets).length > 0 ? JSON.stringify(targets) : null,
+    outcome: event.outcome,
+    reason: event.reason?.slice(0, 100) ?? null,
+    request_id: event.requestId?.slice(0, 200) ?? null,
+    created_at: now,
+  };
 }
 
 /** Filters of an audit query; every one is optional. `since` is inclusive, `until` exclusive. */

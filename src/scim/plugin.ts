@@ -4,6 +4,7 @@ import { authorizeScimRequest } from './auth.js';
 import { handleScimError } from './error-handler.js';
 import { ScimError } from './errors.js';
 import { SCIM_MEDIA_TYPE, SCIM_REQUEST_MEDIA_TYPES } from './media-type.js';
+import { registerBulkRoute } from './routes/bulk.js';
 import { registerDiscoveryRoutes } from './routes/discovery.js';
 import { registerGroupRoutes } from './routes/groups.js';
 import { registerFallbackRoutes } from './routes/not-implemented.js';
@@ -42,6 +43,7 @@ const directoryRoutes = async (app: FastifyInstance, { context }: { context: App
 
   registerUserRoutes(app, context);
   registerGroupRoutes(app, context);
+  registerBulkRoute(app, context);
   registerServiceProviderConfigRoute(app, context);
   registerDiscoveryRoutes(app, context);
   registerFallbackRoutes(app);

@@ -9,7 +9,6 @@ const NOT_IMPLEMENTED: [string, Method[]][] = [
   ['/Users/.search', ['POST']],
   ['/Groups/.search', ['POST']],
   ['/.search', ['POST']],
-  ['/Bulk', ['POST']],
   ['/Me', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']],
 ];
 

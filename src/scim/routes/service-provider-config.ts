@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { scimBaseUrl } from '../../directory/directories.js';
 import { TOKEN_PATH } from '../../oauth/paths.js';
 import type { AppContext } from '../../server/context.js';
+import { BULK_MAX_OPERATIONS, BULK_MAX_PAYLOAD_SIZE } from '../bulk/limits.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../list-query.js';
 import { rejectFilter } from './discovery.js';
 
@@ -24,7 +25,11 @@ export function registerServiceProviderConfigRoute(app: FastifyInstance, context
       return {
         schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
         patch: { supported: true },
-        bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+        bulk: {
+          supported: true,
+          maxOperations: BULK_MAX_OPERATIONS,
+          maxPayloadSize: BULK_MAX_PAYLOAD_SIZE,
+        },
         filter: { supported: true, maxResults: MAX_PAGE_SIZE },
         changePassword: { supported: false },
         sort: { supported: false },
