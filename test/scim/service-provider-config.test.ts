@@ -18,10 +18,10 @@ describeEachDatabase('SCIM discovery', (database) => {
       bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
       filter: { supported: true, maxResults: 200 },
       changePassword: { supported: false },
-      sort: { supported: false },
+      sort: { supported: true },
       etag: { supported: true },
       pagination: {
-        cursor: false,
+        cursor: true,
         index: true,
         defaultPaginationMethod: 'index',
         defaultPageSize: 100,

@@ -1,9 +1,12 @@
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Storage } from '../../storage/database.js';
 import { newId, nowIso } from '../../storage/ids.js';
 import { ScimError } from '../errors.js';
 import { checkIfMatch, weakEtag } from '../etag.js';
 import { compileFilter, type FilterColumns } from '../filter/sql.js';
+import type { CursorPosition, SortValue } from '../list-cursor.js';
 import type { ListQuery } from '../list-query.js';
+import { idSortKey, resolveSortKey, type SortKey } from '../list-sort.js';
 import { sameValue } from '../patch/apply.js';
 import { checkImmutable } from '../schema/mutability.js';
 import type { ResourceTypeDefinition } from '../schema/resource-types.js';
@@ -188,16 +191,27 @@ export async function getResource(
   return toRecord(storage, row);
 }
 
+/** A listed resource with the value it was sorted by, from which a cursor continues. */
+export interface ListedRecord extends ResourceRecord {
+  readonly sortValue: SortValue;
+}
+
 /**
- * Lists a page of the directory's resources matching the query's filter, ordered by id so that
- * pages stay stable, with the total number of matches.
+ * Lists a page of the directory's resources matching the query's filter, with the total number
+ * of matches. Resources are ordered by the sort key, then by id so that the order is total and
+ * stable; resources without a value come last in ascending order and first in descending order
+ * (RFC 7644 §3.4.2.3), since descending is the exact reverse of ascending. Index paging skips
+ * `startIndex - 1` matches. Cursor paging starts after `query.after` (keyset paging), so inserts
+ * and deletes elsewhere in the order never shift a page.
  */
 export async function listResources(
   storage: Storage,
   store: ResourceStore,
   directoryId: string,
   query: ListQuery,
-): Promise<{ totalResults: number; records: ResourceRecord[] }> {
+): Promise<{ totalResults: number; records: ListedRecord[] }> {
+  const sortKey = listSortKey(storage, store, query);
+
   let matching = storage.db.selectFrom(store.table).where('directory_id', '=', directoryId);
   if (query.filter) {
     matching = matching.where(compileFilter(query.filter, store.resourceType, store.filterColumns));
@@ -207,15 +221,76 @@ export async function listResources(
     .select((eb) => eb.fn.countAll().as('total'))
     .executeTakeFirstOrThrow();
   const totalResults = Number(total);
-  if (query.count === 0 || totalResults < query.startIndex) return { totalResults, records: [] };
+  const isCursor = query.cursor !== undefined;
+  if (query.count === 0 || (!isCursor && totalResults < query.startIndex)) {
+    return { totalResults, records: [] };
+  }
 
-  const rows = await matching
+  const id = sortKeyId(storage);
+  const direction = query.descending ? sql`desc` : sql`asc`;
+  let page = matching
     .select(['id', 'directory_id', 'resource', 'version', 'created_at', 'updated_at'])
-    .orderBy('id')
-    .limit(query.count)
-    .offset(query.startIndex - 1)
-    .execute();
-  return { totalResults, records: rows.map((row) => toRecord(storage, row)) };
+    .select(sortKey.expression.as('sort_value'))
+    .orderBy(sql`case when ${sortKey.expression} is null then 1 else 0 end ${direction}`)
+    .orderBy(sql`${sortKey.expression} ${direction}`)
+    .orderBy(sql`${id} ${direction}`)
+    .limit(query.count);
+  if (isCursor && query.after) {
+    page = page.where(afterPosition(sortKey.expression, id, query.after, query.descending));
+  } else if (!isCursor) {
+    page = page.offset(query.startIndex - 1);
+  }
+
+  const rows = await page.execute();
+  return {
+    totalResults,
+    records: rows.map((row) => ({
+      ...toRecord(storage, row),
+      sortValue: (row as { sort_value: SortValue }).sort_value,
+    })),
+  };
+}
+
+/** The query's sort key, the id without `sortBy`, or NULL for a root search type that lacks it. */
+function listSortKey(storage: Storage, store: ResourceStore, query: ListQuery): SortKey {
+  const dialect = storage.dialect.name;
+  if (query.sortBy === undefined) return idSortKey(dialect);
+  try {
+    return resolveSortKey(query.sortBy, store.resourceType, dialect);
+  } catch (error) {
+    const lacksAttribute =
+      error instanceof ScimError && error.detail.includes(' is not an attribute of ');
+    if (!query.sortMissingAttributes || !lacksAttribute) throw error;
+    return { attribute: query.sortBy, expression: sql`null` };
+  }
+}
+
+/** The id as the sort tie-breaker, compared by code point in both databases. */
+function sortKeyId(storage: Storage): RawBuilder<unknown> {
+  return storage.dialect.name === 'postgres' ? sql`(${sql.ref('id')} collate "C")` : sql.ref('id');
+}
+
+/**
+ * The keyset condition "comes after `after` in the order": ascending order puts values before
+ * missing ones, and descending order is its reverse.
+ */
+function afterPosition(
+  key: RawBuilder<unknown>,
+  id: RawBuilder<unknown>,
+  after: CursorPosition,
+  descending: boolean,
+): RawBuilder<SqlBool> {
+  const beyond = descending ? sql`<` : sql`>`;
+  if (after.value === null) {
+    if (descending) return sql<SqlBool>`(${key} is not null or ${id} < ${after.id})`;
+    return sql<SqlBool>`(${key} is null and ${id} > ${after.id})`;
+  }
+
+  const sameKeyLater = sql`(${key} = ${after.value} and ${id} ${beyond} ${after.id})`;
+  if (descending) {
+    return sql<SqlBool>`(${key} is not null and (${key} < ${after.value} or ${sameKeyLater}))`;
+  }
+  return sql<SqlBool>`(${key} is null or ${key} > ${after.value} or ${sameKeyLater})`;
 }
 
 /**
