@@ -261,7 +261,8 @@ function listSortKey(storage: Storage, store: ResourceStore, query: ListQuery): 
     const lacksAttribute =
       error instanceof ScimError && error.detail.includes(' is not an attribute of ');
     if (!query.sortMissingAttributes || !lacksAttribute) throw error;
-    return { attribute: query.sortBy, expression: sql`null` };
+    // A typed NULL, because PostgreSQL rejects a bare constant in ORDER BY.
+    return { attribute: query.sortBy, expression: sql`cast(null as text)` };
   }
 }
 
