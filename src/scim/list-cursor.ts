@@ -14,7 +14,7 @@ export interface CursorPosition {
   readonly id: string;
 }
 
-/** What a cursor is valid for: one directory, endpoint, filter and sort. */
+/** The query a cursor is valid for: one directory, endpoint, filter and sort. */
 export interface CursorScope {
   readonly directoryId: string;
   /** `User`, `Group` or `root` for `/.search` at the directory root. */
@@ -50,8 +50,10 @@ export function decodeCursor(config: Config, scope: CursorScope, cursor: string)
   if (!payload || !tag || extra !== undefined) throw invalidCursor();
 
   const expected = mac(config, scope, payload);
-  const given = Buffer.from(tag, 'base64url');
-  if (given.length !== MAC_BYTES || !timingSafeEqual(given, expected)) throw invalidCursor();
+  const received = Buffer.from(tag, 'base64url');
+  if (received.length !== MAC_BYTES || !timingSafeEqual(received, expected)) {
+    throw invalidCursor();
+  }
 
   let decoded: unknown;
   try {

@@ -27,8 +27,9 @@ export interface ListQuery {
   /** The position the cursor decodes to; the route sets it, and the page starts after it. */
   readonly after?: CursorPosition;
   /**
-   * Sort resources of a type without the `sortBy` attribute as missing values instead of
-   * rejecting the attribute; a search at the directory root spans types that define different ones.
+   * Whether resources of a type without the `sortBy` attribute sort as missing values instead of
+   * the attribute being rejected. A search at the directory root sets it, because its types
+   * define different attributes.
    */
   readonly sortMissingAttributes?: boolean;
 }

@@ -102,7 +102,7 @@ describeEachDatabase('SCIM list paging', (database) => {
     const deleted = ids[4]!;
     const pages = await walk('count=2&sortBy=userName', async (page) => {
       if (page !== 1) return;
-      // Before the cursor: an insert and a delete; after it: one of each more.
+      // One insert and one delete sort before the cursor, and one of each after it.
       const early = await scim(fixture.users, {
         token: fixture.token,
         body: newUser('pager0@example.com'),

@@ -111,7 +111,7 @@ describeEachDatabase('SCIM POST searches', (database) => {
     assert.equal(second.body.nextCursor, undefined);
   });
 
-  test('GET cursor is invalid for a search of groups', async () => {
+  test('Users cursor is invalid for groups', async () => {
     const first = await search('/Users/.search', searchOf({ cursor: '', count: 1 }));
     const response = await search(
       '/Groups/.search',

@@ -198,9 +198,9 @@ export interface ListedRecord extends ResourceRecord {
 
 /**
  * Lists a page of the directory's resources matching the query's filter, with the total number
- * of matches. Resources are ordered by the sort key, then by id so that the order is total and
- * stable; resources without a value come last in ascending order and first in descending order
- * (RFC 7644 §3.4.2.3), since descending is the exact reverse of ascending. Index paging skips
+ * of matches. Resources are ordered by the sort key, then by id, so that the order is total and
+ * stable. Resources without a value come last in ascending order and first in descending order
+ * (RFC 7644 §3.4.2.3), because descending order is the exact reverse of ascending. Index paging skips
  * `startIndex - 1` matches. Cursor paging starts after `query.after` (keyset paging), so inserts
  * and deletes elsewhere in the order never shift a page.
  */
@@ -251,7 +251,7 @@ export async function listResources(
   };
 }
 
-/** The query's sort key, the id without `sortBy`, or NULL for a root search type that lacks it. */
+/** Resolves the query's sort key: the id without `sortBy`, NULL for a root search type without it. */
 function listSortKey(storage: Storage, store: ResourceStore, query: ListQuery): SortKey {
   const dialect = storage.dialect.name;
   if (query.sortBy === undefined) return idSortKey(dialect);
@@ -266,14 +266,14 @@ function listSortKey(storage: Storage, store: ResourceStore, query: ListQuery): 
   }
 }
 
-/** The id as the sort tie-breaker, compared by code point in both databases. */
+/** Builds the id tie-breaker, compared by code point in both databases. */
 function sortKeyId(storage: Storage): RawBuilder<unknown> {
   return storage.dialect.name === 'postgres' ? sql`(${sql.ref('id')} collate "C")` : sql.ref('id');
 }
 
 /**
- * The keyset condition "comes after `after` in the order": ascending order puts values before
- * missing ones, and descending order is its reverse.
+ * Builds the keyset condition "comes after `after` in the order". Ascending order puts values
+ * before missing ones, and descending order is its exact reverse.
  */
 function afterPosition(
   key: RawBuilder<unknown>,

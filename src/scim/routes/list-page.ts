@@ -20,8 +20,8 @@ import type { ResourceEndpoint } from './resource-routes.js';
 type Listed = ResourceRecord & { sortValue?: SortValue };
 
 /**
- * Runs a list query on one endpoint and builds the ListResponse. Cursor paging asks the store
- * for one resource more than the page holds, to know whether a next page exists.
+ * Runs a list query on one endpoint and builds the ListResponse. Cursor paging requests one
+ * resource more than the page holds, to know whether a next page exists.
  */
 export async function listEndpoint(
   context: AppContext,
@@ -63,8 +63,8 @@ export interface SearchedEndpoint {
  * Runs a search across resource types (`POST /.search` at the directory root). `totalResults`
  * is the sum over the types. The order is one total order over all types, by the sort key
  * (missing values last in ascending order) and then by id, so index and cursor paging work as
- * on one endpoint. A type that lacks the `sortBy` attribute sorts as missing values, and a type
- * whose filter names an attribute it lacks matches nothing; an attribute no type has is 400.
+ * on one endpoint. A type that lacks the `sortBy` attribute sorts as missing values. A type that
+ * lacks an attribute the filter names matches nothing. An attribute that no type has is 400.
  *
  * Each type returns its first `startIndex - 1 + count` matches (or `count + 1` after a cursor)
  * and the pages are merged here.
@@ -166,7 +166,7 @@ function lacksAttribute(error: ScimError): boolean {
 
 /**
  * Orders two records as the database does: missing values last, text by code point (UTF-8 byte
- * order), numbers by value, then ids by code point; descending reverses the whole order.
+ * order), numbers by value, then ids by code point. Descending order reverses all of it.
  */
 function compareListed(a: Listed, b: Listed, descending: boolean): number {
   const order = compareValues(a.sortValue ?? null, b.sortValue ?? null) || compareText(a.id, b.id);

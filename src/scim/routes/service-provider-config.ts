@@ -29,7 +29,7 @@ export function registerServiceProviderConfigRoute(app: FastifyInstance, context
         changePassword: { supported: false },
         sort: { supported: true },
         etag: { supported: true },
-        // RFC 9865: index paging stays the default for existing clients; cursors do not expire,
+        // RFC 9865: index paging stays the default for existing clients. Cursors do not expire,
         // so there is no cursorTimeout.
         pagination: {
           cursor: true,
