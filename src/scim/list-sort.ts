@@ -94,11 +94,6 @@ export function resolveSortKey(
   return { attribute, expression: jsonValue(jsonPath, target, dialect) };
 }
 
-/** Orders resources by id alone, for lists without `sortBy`. */
-export function idSortKey(dialect: DialectName): SortKey {
-  return { attribute: 'id', expression: collate(sql.ref('id'), dialect) };
-}
-
 /**
  * Reads one value from the `resource` JSON column. Case-insensitive strings are lower-cased.
  * NOTE: SQLite's lower() changes only ASCII letters, so non-ASCII values of attributes without

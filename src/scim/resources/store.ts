@@ -1,12 +1,13 @@
-import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Storage } from '../../storage/database.js';
 import { newId, nowIso } from '../../storage/ids.js';
 import { ScimError } from '../errors.js';
 import { checkIfMatch, weakEtag } from '../etag.js';
 import { compileFilter, type FilterColumns } from '../filter/sql.js';
-import type { CursorPosition, SortValue } from '../list-cursor.js';
+import type { SortValue } from '../list-cursor.js';
+import { listOrder } from '../list-keyset.js';
 import type { ListQuery } from '../list-query.js';
-import { idSortKey, resolveSortKey, type SortKey } from '../list-sort.js';
+import { resolveSortKey, type SortKey } from '../list-sort.js';
 import { sameValue } from '../patch/apply.js';
 import { checkImmutable } from '../schema/mutability.js';
 import type { ResourceTypeDefinition } from '../schema/resource-types.js';
@@ -198,11 +199,9 @@ export interface ListedRecord extends ResourceRecord {
 
 /**
  * Lists a page of the directory's resources matching the query's filter, with the total number
- * of matches. Resources are ordered by the sort key, then by id, so that the order is total and
- * stable. Resources without a value come last in ascending order and first in descending order
- * (RFC 7644 §3.4.2.3), because descending order is the exact reverse of ascending. Index paging skips
- * `startIndex - 1` matches. Cursor paging starts after `query.after` (keyset paging), so inserts
- * and deletes elsewhere in the order never shift a page.
+ * of matches, in the order listOrder describes. Index paging skips `startIndex - 1` matches.
+ * Cursor paging starts after `query.after` (keyset paging), so inserts and deletes elsewhere in
+ * the order never shift a page.
  */
 export async function listResources(
   storage: Storage,
@@ -210,7 +209,7 @@ export async function listResources(
   directoryId: string,
   query: ListQuery,
 ): Promise<{ totalResults: number; records: ListedRecord[] }> {
-  const sortKey = listSortKey(storage, store, query);
+  const order = listOrder(listSortKey(storage, store, query), query.descending);
 
   let matching = storage.db.selectFrom(store.table).where('directory_id', '=', directoryId);
   if (query.filter) {
@@ -226,17 +225,13 @@ export async function listResources(
     return { totalResults, records: [] };
   }
 
-  const id = sortKeyId(storage);
-  const direction = query.descending ? sql`desc` : sql`asc`;
   let page = matching
     .select(['id', 'directory_id', 'resource', 'version', 'created_at', 'updated_at'])
-    .select(sortKey.expression.as('sort_value'))
-    .orderBy(sql`case when ${sortKey.expression} is null then 1 else 0 end ${direction}`)
-    .orderBy(sql`${sortKey.expression} ${direction}`)
-    .orderBy(sql`${id} ${direction}`)
+    .select(order.value.as('sort_value'))
+    .orderBy(order.orderBy)
     .limit(query.count);
   if (isCursor && query.after) {
-    page = page.where(afterPosition(sortKey.expression, id, query.after, query.descending));
+    page = page.where(order.after(query.after));
   } else if (!isCursor) {
     page = page.offset(query.startIndex - 1);
   }
@@ -251,12 +246,15 @@ export async function listResources(
   };
 }
 
-/** Resolves the query's sort key: the id without `sortBy`, NULL for a root search type without it. */
-function listSortKey(storage: Storage, store: ResourceStore, query: ListQuery): SortKey {
-  const dialect = storage.dialect.name;
-  if (query.sortBy === undefined) return idSortKey(dialect);
+/** Resolves `sortBy`, or NULL for a root search type without it; undefined without `sortBy`. */
+function listSortKey(
+  storage: Storage,
+  store: ResourceStore,
+  query: ListQuery,
+): SortKey | undefined {
+  if (query.sortBy === undefined) return undefined;
   try {
-    return resolveSortKey(query.sortBy, store.resourceType, dialect);
+    return resolveSortKey(query.sortBy, store.resourceType, storage.dialect.name);
   } catch (error) {
     const lacksAttribute =
       error instanceof ScimError && error.detail.includes(' is not an attribute of ');
@@ -264,34 +262,6 @@ function listSortKey(storage: Storage, store: ResourceStore, query: ListQuery): 
     // A typed NULL, because PostgreSQL rejects a bare constant in ORDER BY.
     return { attribute: query.sortBy, expression: sql`cast(null as text)` };
   }
-}
-
-/** Builds the id tie-breaker, compared by code point in both databases. */
-function sortKeyId(storage: Storage): RawBuilder<unknown> {
-  return storage.dialect.name === 'postgres' ? sql`(${sql.ref('id')} collate "C")` : sql.ref('id');
-}
-
-/**
- * Builds the keyset condition "comes after `after` in the order". Ascending order puts values
- * before missing ones, and descending order is its exact reverse.
- */
-function afterPosition(
-  key: RawBuilder<unknown>,
-  id: RawBuilder<unknown>,
-  after: CursorPosition,
-  descending: boolean,
-): RawBuilder<SqlBool> {
-  const beyond = descending ? sql`<` : sql`>`;
-  if (after.value === null) {
-    if (descending) return sql<SqlBool>`(${key} is not null or ${id} < ${after.id})`;
-    return sql<SqlBool>`(${key} is null and ${id} > ${after.id})`;
-  }
-
-  const sameKeyLater = sql`(${key} = ${after.value} and ${id} ${beyond} ${after.id})`;
-  if (descending) {
-    return sql<SqlBool>`(${key} is not null and (${key} < ${after.value} or ${sameKeyLater}))`;
-  }
-  return sql<SqlBool>`(${key} is null or ${key} > ${after.value} or ${sameKeyLater})`;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   type SortValue,
 } from '../list-cursor.js';
 import { type ListQuery, type ListResponse, listResponse } from '../list-query.js';
-import { idSortKey, resolveSortKey } from '../list-sort.js';
+import { resolveSortKey } from '../list-sort.js';
 import type { ResourceRecord } from '../resources/store.js';
 import type { Projection } from '../schema/shape.js';
 import type { ResourceEndpoint } from './resource-routes.js';
@@ -30,11 +30,11 @@ export async function listEndpoint(
   query: ListQuery,
   projection: Projection,
 ): Promise<ListResponse<unknown>> {
-  const dialect = context.storage.dialect.name;
-  const sortKey = query.sortBy
-    ? resolveSortKey(query.sortBy, spec.resourceType, dialect)
-    : idSortKey(dialect);
-  const scope = cursorScope(directoryId, spec.resourceType.name, query, sortKey.attribute);
+  // Resolving sortBy here rejects a bad attribute before any query runs.
+  const attribute = query.sortBy
+    ? resolveSortKey(query.sortBy, spec.resourceType, context.storage.dialect.name).attribute
+    : 'id';
+  const scope = cursorScope(directoryId, spec.resourceType.name, query, attribute);
   const after = readCursor(context, scope, query);
 
   const isCursor = query.cursor !== undefined;
