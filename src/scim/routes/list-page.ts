@@ -118,10 +118,7 @@ export async function searchEndpoints(
 
   const start = isCursor ? 0 : query.startIndex - 1;
   const page = merged.slice(start, start + query.count);
-  const resources = [];
-  for (const { endpoint, record } of page) {
-    resources.push(await endpoint.spec.present(directoryId, record, endpoint.projection));
-  }
+  const resources = await presentMerged(directoryId, page);
   const more = isCursor && merged.length > query.count;
   const next = more
     ? nextCursor(
@@ -207,6 +204,25 @@ function nextCursor(context: AppContext, scope: CursorScope, page: readonly List
   if (!('sortValue' in last))
     throw new Error('listed records lack sortValue; list with listResources');
   return encodeCursor(context.config, scope, { value: last.sortValue ?? null, id: last.id });
+}
+
+/** Presents a merged page with one presentPage call per type, keeping the merged order. */
+async function presentMerged(
+  directoryId: string,
+  page: readonly { endpoint: SearchedEndpoint; record: Listed }[],
+): Promise<unknown[]> {
+  const resources: unknown[] = new Array(page.length);
+  for (const endpoint of new Set(page.map((entry) => entry.endpoint))) {
+    const positions = page.flatMap((entry, index) => (entry.endpoint === endpoint ? [index] : []));
+    const records = positions.map((index) => page[index]!.record);
+    const presented = endpoint.spec.presentPage
+      ? await endpoint.spec.presentPage(directoryId, records, endpoint.projection)
+      : await presentEach(endpoint.spec, directoryId, records, endpoint.projection);
+    positions.forEach((position, index) => {
+      resources[position] = presented[index];
+    });
+  }
+  return resources;
 }
 
 async function presentEach(
