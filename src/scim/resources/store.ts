@@ -228,8 +228,8 @@ export async function listResources(
   let page = matching
     .select(['id', 'directory_id', 'resource', 'version', 'created_at', 'updated_at'])
     .select(order.value.as('sort_value'))
-    .orderBy(order.orderBy)
     .limit(query.count);
+  for (const term of order.orderBy) page = page.orderBy(term);
   if (isCursor && query.after) {
     page = page.where(order.after(query.after));
   } else if (!isCursor) {
