@@ -137,6 +137,34 @@ describeEachDatabase('SCIM list paging', (database) => {
     ids.sort();
   });
 
+  test('cursor walk with parallel churn', async () => {
+    // Users are created and deleted in parallel with the walk, with names between the stable ones.
+    let writing = true;
+    const churn = (async () => {
+      let round = 0;
+      while (writing) {
+        round += 1;
+        const created = await scim(fixture.users, {
+          token: fixture.token,
+          body: newUser(`pager${(round % 7) + 1}-churn${round}@example.com`),
+        });
+        await scim(`${fixture.users}/${created.body.id}`, {
+          token: fixture.token,
+          method: 'DELETE',
+        });
+      }
+    })();
+    const pages = await walk('count=1&sortBy=userName');
+    writing = false;
+    await churn;
+
+    const seen = pages.flat();
+    const stable = seen.filter((id) => ids.includes(id));
+    const byName = await list('sortBy=userName&count=7');
+    assert.deepEqual(stable, idsOf(byName.body), 'each stable user once, in userName order');
+    assert.equal(new Set(seen).size, seen.length, 'no user appears twice');
+  });
+
   test('tampered cursor is 400 invalidCursor', async () => {
     const first = await list('cursor=&count=2');
     const cursor: string = first.body.nextCursor;
