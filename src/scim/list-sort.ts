@@ -85,10 +85,26 @@ export function resolveSortKey(
     );
   }
 
+  // An attribute that is never returned (password) must not leak through the order of a list.
+  if (definition.returned === 'never' || target.returned === 'never') {
+    throw ScimError.of(
+      'invalidValue',
+      `sortBy ${sortBy} is never returned, so lists cannot sort by it`,
+    );
+  }
+
   const path = sub ? [definition.name, sub.name] : [definition.name];
   const attribute = isCore ? path.join('.') : `${schema.id}:${path.join('.')}`;
   const column = isCore ? COLUMNS[resourceType.name]?.[attribute] : undefined;
   if (column) return { attribute, expression: collate(sql.ref(column), dialect) };
+
+  // The other meta sub-attributes are computed per response, so no stored value exists to sort by.
+  if (isCore && definition.name === 'meta') {
+    throw ScimError.of(
+      'invalidValue',
+      `sortBy ${sortBy} is not supported; sort by meta.created or meta.lastModified`,
+    );
+  }
 
   const jsonPath = isCore ? path : [schema.id, ...path];
   return { attribute, expression: jsonValue(jsonPath, target, dialect) };

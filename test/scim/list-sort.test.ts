@@ -164,6 +164,26 @@ describeEachDatabase('SCIM list sorting', (database) => {
     assert.equal(response.body.detail, 'sortBy shoeSize is not an attribute of User');
   });
 
+  test('password sortBy is 400 invalidValue', async () => {
+    const response = await list('sortBy=password');
+    assert.equal(response.status, 400);
+    assert.equal(response.body.scimType, 'invalidValue');
+    assert.equal(
+      response.body.detail,
+      'sortBy password is never returned, so lists cannot sort by it',
+    );
+  });
+
+  test('computed meta sortBy is 400 invalidValue', async () => {
+    const response = await list('sortBy=meta.location');
+    assert.equal(response.status, 400);
+    assert.equal(response.body.scimType, 'invalidValue');
+    assert.equal(
+      response.body.detail,
+      'sortBy meta.location is not supported; sort by meta.created or meta.lastModified',
+    );
+  });
+
   test('empty sortBy is 400 invalidValue', async () => {
     const response = await list('sortBy=');
     assert.equal(response.status, 400);
