@@ -195,9 +195,10 @@ describeEachDatabase('SCIM user list', (database) => {
     assert.equal(response.body.detail, 'the startIndex query parameter is given more than once');
   });
 
-  test('sortBy is 501', async () => {
-    const response = await list('sortBy=userName');
-    assert.equal(response.status, 501);
-    assert.equal(response.body.detail, 'the sortBy query parameter is not supported yet');
+  test('unknown sortBy is 400 invalidValue', async () => {
+    const response = await list('sortBy=nickname.value');
+    assert.equal(response.status, 400);
+    assert.equal(response.body.scimType, 'invalidValue');
+    assert.equal(response.body.detail, 'sortBy nickname.value is not an attribute of User');
   });
 });

@@ -18,10 +18,10 @@ describeEachDatabase('SCIM discovery', (database) => {
       bulk: { supported: true, maxOperations: 1000, maxPayloadSize: 4194304 },
       filter: { supported: true, maxResults: 200 },
       changePassword: { supported: false },
-      sort: { supported: false },
+      sort: { supported: true },
       etag: { supported: true },
       pagination: {
-        cursor: false,
+        cursor: true,
         index: true,
         defaultPaginationMethod: 'index',
         defaultPageSize: 100,

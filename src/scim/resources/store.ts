@@ -1,9 +1,13 @@
+import { sql } from 'kysely';
 import type { Storage } from '../../storage/database.js';
 import { newId, nowIso } from '../../storage/ids.js';
 import { ScimError } from '../errors.js';
 import { checkIfMatch, weakEtag } from '../etag.js';
 import { compileFilter, type FilterColumns } from '../filter/sql.js';
+import type { SortValue } from '../list-cursor.js';
+import { listOrder } from '../list-keyset.js';
 import type { ListQuery } from '../list-query.js';
+import { resolveSortKey, type SortKey } from '../list-sort.js';
 import { sameValue } from '../patch/apply.js';
 import { checkImmutable } from '../schema/mutability.js';
 import type { ResourceTypeDefinition } from '../schema/resource-types.js';
@@ -188,16 +192,25 @@ export async function getResource(
   return toRecord(storage, row);
 }
 
+/** A listed resource with the value it was sorted by, from which a cursor continues. */
+export interface ListedRecord extends ResourceRecord {
+  readonly sortValue: SortValue;
+}
+
 /**
- * Lists a page of the directory's resources matching the query's filter, ordered by id so that
- * pages stay stable, with the total number of matches.
+ * Lists a page of the directory's resources matching the query's filter, with the total number
+ * of matches, in the order listOrder describes. Index paging skips `startIndex - 1` matches.
+ * Cursor paging starts after `query.after` (keyset paging), so inserts and deletes elsewhere in
+ * the order never shift a page.
  */
 export async function listResources(
   storage: Storage,
   store: ResourceStore,
   directoryId: string,
   query: ListQuery,
-): Promise<{ totalResults: number; records: ResourceRecord[] }> {
+): Promise<{ totalResults: number; records: ListedRecord[] }> {
+  const order = listOrder(listSortKey(storage, store, query), query.descending);
+
   let matching = storage.db.selectFrom(store.table).where('directory_id', '=', directoryId);
   if (query.filter) {
     matching = matching.where(compileFilter(query.filter, store.resourceType, store.filterColumns));
@@ -207,15 +220,48 @@ export async function listResources(
     .select((eb) => eb.fn.countAll().as('total'))
     .executeTakeFirstOrThrow();
   const totalResults = Number(total);
-  if (query.count === 0 || totalResults < query.startIndex) return { totalResults, records: [] };
+  const isCursor = query.cursor !== undefined;
+  if (query.count === 0 || (!isCursor && totalResults < query.startIndex)) {
+    return { totalResults, records: [] };
+  }
 
-  const rows = await matching
+  let page = matching
     .select(['id', 'directory_id', 'resource', 'version', 'created_at', 'updated_at'])
-    .orderBy('id')
-    .limit(query.count)
-    .offset(query.startIndex - 1)
-    .execute();
-  return { totalResults, records: rows.map((row) => toRecord(storage, row)) };
+    .select(order.value.as('sort_value'))
+    .limit(query.count);
+  for (const term of order.orderBy) page = page.orderBy(term);
+  if (isCursor && query.after) {
+    page = page.where(order.after(query.after));
+  } else if (!isCursor) {
+    page = page.offset(query.startIndex - 1);
+  }
+
+  const rows = await page.execute();
+  return {
+    totalResults,
+    records: rows.map((row) => ({
+      ...toRecord(storage, row),
+      sortValue: (row as { sort_value: SortValue }).sort_value,
+    })),
+  };
+}
+
+/** Resolves `sortBy`, or NULL for a root search type without it; undefined without `sortBy`. */
+function listSortKey(
+  storage: Storage,
+  store: ResourceStore,
+  query: ListQuery,
+): SortKey | undefined {
+  if (query.sortBy === undefined) return undefined;
+  try {
+    return resolveSortKey(query.sortBy, store.resourceType, storage.dialect.name);
+  } catch (error) {
+    const lacksAttribute =
+      error instanceof ScimError && error.detail.includes(' is not an attribute of ');
+    if (!query.sortMissingAttributes || !lacksAttribute) throw error;
+    // A typed NULL, because PostgreSQL rejects a bare constant in ORDER BY.
+    return { attribute: query.sortBy, expression: sql`cast(null as text)` };
+  }
 }
 
 /**

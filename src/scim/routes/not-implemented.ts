@@ -4,11 +4,8 @@ import { ScimError } from '../errors.js';
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-// TODO: Bulk (RFC 7644 §3.7), POST searches (§3.4.3) and /Me (§3.11) are not implemented yet.
+// TODO: /Me (RFC 7644 §3.11) is not implemented yet.
 const NOT_IMPLEMENTED: [string, Method[]][] = [
-  ['/Users/.search', ['POST']],
-  ['/Groups/.search', ['POST']],
-  ['/.search', ['POST']],
   ['/Me', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']],
 ];
 
@@ -23,6 +20,9 @@ const IMPLEMENTED: [string, Method[]][] = [
   ['/Schemas/:id', ['GET']],
   ['/ResourceTypes', ['GET']],
   ['/ResourceTypes/:id', ['GET']],
+  ['/Users/.search', ['POST']],
+  ['/Groups/.search', ['POST']],
+  ['/.search', ['POST']],
 ];
 
 /**

@@ -2,16 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../server/context.js';
 import type { Storage } from '../../storage/database.js';
 import { ifNoneMatchMatches, weakEtag } from '../etag.js';
-import {
-  type ListQuery,
-  listResponse,
-  parseListQuery,
-  rejectUnsupportedParameters,
-} from '../list-query.js';
+import { type ListQuery, parseListQuery, rejectUnsupportedParameters } from '../list-query.js';
 import type { ResourceRecord, WriteConditions } from '../resources/store.js';
 import type { ResourceTypeDefinition } from '../schema/resource-types.js';
 import { isProjected, type Projection, parseProjection } from '../schema/shape.js';
 import type { ResourceReader } from '../schema/validate.js';
+import { listEndpoint } from './list-page.js';
 import {
   logIgnored,
   type QueryParameters,
@@ -20,6 +16,7 @@ import {
   resourceUrl,
   writeConditions,
 } from './request.js';
+import { registerSearchRoutes } from './search.js';
 
 type Write = (
   storage: Storage,
@@ -69,7 +66,10 @@ export interface ResourceEndpoint {
   readonly patchAnswersEmpty: boolean;
 }
 
-/** Registers POST, GET, PUT, PATCH and DELETE for one resource type (RFC 7644 §3.3 to §3.6). */
+/**
+ * Registers POST, GET, PUT, PATCH and DELETE for one resource type (RFC 7644 §3.3 to §3.6), and
+ * its POST searches (§3.4.3).
+ */
 export function registerResourceRoutes(
   app: FastifyInstance,
   context: AppContext,
@@ -112,20 +112,9 @@ export function registerResourceRoutes(
   app.get<ResourceRoute>(endpoint, read, async (request) => {
     const query = parseListQuery(request.query);
     const projection = parseProjection(resourceType, request.query);
-
-    const { directoryId } = request.params;
-    const { totalResults, records } = await spec.list(context.storage, directoryId, query);
-    if (spec.presentPage) {
-      const page = await spec.presentPage(directoryId, records, projection);
-      return listResponse(page, totalResults, query);
-    }
-
-    const resources = [];
-    for (const record of records) {
-      resources.push(await spec.present(directoryId, record, projection));
-    }
-    return listResponse(resources, totalResults, query);
+    return listEndpoint(context, spec, request.params.directoryId, query, projection);
   });
+  registerSearchRoutes(app, context, spec);
 
   const registerWrite = (method: 'PUT' | 'PATCH', run: Write) => {
     app.route<ResourceRoute>({

@@ -11,8 +11,8 @@ const SERVICE_PROVIDER_CONFIG_SCHEMA =
 
 /**
  * Registers `/ServiceProviderConfig` (RFC 7643 §5). It marks as supported only what this server
- * implements: PATCH, filtering (`eq` on id, userName, externalId and displayName), ETags and
- * index pagination.
+ * implements: PATCH, filtering (`eq` on id, userName, externalId and displayName), sorting, ETags
+ * and index and cursor pagination.
  */
 export function registerServiceProviderConfigRoute(app: FastifyInstance, context: AppContext) {
   app.get<{ Params: { directoryId: string }; Querystring: Record<string, unknown> }>(
@@ -32,11 +32,12 @@ export function registerServiceProviderConfigRoute(app: FastifyInstance, context
         },
         filter: { supported: true, maxResults: MAX_PAGE_SIZE },
         changePassword: { supported: false },
-        sort: { supported: false },
+        sort: { supported: true },
         etag: { supported: true },
-        // RFC 9865 §4: index-based paging only, no cursors.
+        // RFC 9865: index paging stays the default for existing clients. Cursors do not expire,
+        // so there is no cursorTimeout.
         pagination: {
-          cursor: false,
+          cursor: true,
           index: true,
           defaultPaginationMethod: 'index',
           defaultPageSize: DEFAULT_PAGE_SIZE,
