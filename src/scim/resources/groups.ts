@@ -31,9 +31,24 @@ const groupStore: ResourceStore = {
   table: 'scim_groups',
   resourceType: { ...groupResourceType, name: 'Group' },
   filterColumns: {
-    id: { column: 'id', lowerCased: false },
-    externalId: { column: 'external_id', lowerCased: false },
-    displayName: { column: 'display_name_key', lowerCased: true },
+    scalars: {
+      id: { column: 'id', lowerCased: false },
+      externalId: { column: 'external_id', lowerCased: false },
+      displayName: { column: 'display_name_key', lowerCased: true },
+      'meta.created': { column: 'created_at', lowerCased: false },
+      'meta.lastModified': { column: 'updated_at', lowerCased: false },
+    },
+    elements: {
+      members: {
+        table: 'scim_group_members',
+        ownerColumn: 'group_id',
+        columns: {
+          value: { column: 'member_id', lowerCased: false },
+          type: { column: 'member_type', lowerCased: false },
+        },
+        inJson: false,
+      },
+    },
   },
   uniqueAttribute: 'displayName',
   columns: (attributes) => {

@@ -200,7 +200,7 @@ export async function listResources(
 ): Promise<{ totalResults: number; records: ResourceRecord[] }> {
   let matching = storage.db.selectFrom(store.table).where('directory_id', '=', directoryId);
   if (query.filter) {
-    matching = matching.where(compileFilter(query.filter, store.resourceType, store.filterColumns));
+    matching = matching.where(compileFilter(query.filter, store, storage.dialect.name));
   }
 
   const { total } = await matching
