@@ -193,6 +193,18 @@ class Parser {
   }
 }
 
+/**
+ * Parses a lone attribute path, as `sortBy` takes (RFC 7644 §3.4.2.3). Throws `invalidFilter`
+ * for anything else.
+ */
+export function parseAttributePath(text: string): AttributePath {
+  const tokens = tokenize(text);
+  const [token, extra] = tokens;
+  if (!token) throw ScimError.of('invalidFilter', 'the attribute path is empty');
+  if (extra) throw ScimError.of('invalidFilter', `${describe(extra)} is unexpected after the path`);
+  return parsePath(token);
+}
+
 function parsePath(token: Token): AttributePath {
   if (token.kind !== 'word') {
     throw ScimError.of('invalidFilter', `expected an attribute name, found ${describe(token)}`);
