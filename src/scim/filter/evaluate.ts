@@ -24,22 +24,25 @@ export function matchesFilter(filter: ResolvedFilter, resource: JsonObject): boo
     case 'present':
       return valuesOf(resource, filter.target).length > 0;
     case 'valuePath':
-      return valuesOf(resource, { attribute: filter.target.attribute, name: '' }).some(
+      return valuesOf(resource, elementsOf(filter.target)).some(
         (element) => isObject(element) && matchesFilter(filter.filter, element),
       );
     case 'compare': {
+      if (filter.operator === 'ne') return !matchesFilter({ ...filter, operator: 'eq' }, resource);
+
       const values = valuesOf(resource, filter.target);
-      if (filter.operator === 'ne') {
-        return !values.some((value) =>
-          compareValue(leafOf(filter.target), 'eq', value, filter.value),
-        );
-      }
       if (filter.value === null) return values.length === 0;
       return values.some((value) =>
         compareValue(leafOf(filter.target), filter.operator, value, filter.value),
       );
     }
   }
+}
+
+/** The target of a value path's elements themselves, without a sub-attribute. */
+function elementsOf(target: FilterTarget): FilterTarget {
+  const { subAttribute: _, ...elements } = target;
+  return elements;
 }
 
 /** Lists the assigned values a target names; null, "", [] and {} are unassigned (RFC 7643 §2.5). */

@@ -14,6 +14,8 @@ export interface FilterSqlDialect {
   jsonBoolean(value: boolean): Expression;
   /** A FROM item listing the elements of the JSON array at `keys`, with the element in `alias.value`. */
   arrayElements(document: Expression, keys: readonly string[], alias: string): Expression;
+  /** Whether the JSON object at `keys` has a member that is neither null nor "". */
+  objectHasValue(document: Expression, keys: readonly string[]): RawBuilder<SqlBool>;
   /** Whether `text` contains, starts with or ends with `literal`, each character taken as itself. */
   contains(text: Expression, literal: string): RawBuilder<SqlBool>;
   startsWith(text: Expression, literal: string): RawBuilder<SqlBool>;
@@ -29,6 +31,8 @@ const sqliteFilterSql: FilterSqlDialect = {
   jsonBoolean: (value) => sql.lit(value ? 1 : 0),
   arrayElements: (document, keys, alias) =>
     sql`json_each(${document}, ${sqlitePath(keys)}) as ${sql.ref(alias)}`,
+  objectHasValue: (document, keys) =>
+    sql<SqlBool>`exists (select 1 from json_each(${document}, ${sqlitePath(keys)}) as object_member where object_member.value is not null and object_member.value <> '')`,
   contains: (text, literal) => sql<SqlBool>`instr(${text}, ${literal}) > 0`,
   startsWith: (text, literal) => sql<SqlBool>`substr(${text}, 1, length(${literal})) = ${literal}`,
   endsWith: (text, literal) => sql<SqlBool>`substr(${text}, -length(${literal})) = ${literal}`,
@@ -45,6 +49,8 @@ const postgresFilterSql: FilterSqlDialect = {
   jsonBoolean: (value) => sql.lit(value ? 'true' : 'false'),
   arrayElements: (document, keys, alias) =>
     sql`jsonb_array_elements(case when jsonb_typeof(${document} #> ${[...keys]}::text[]) = 'array' then ${document} #> ${[...keys]}::text[] else '[]'::jsonb end) as ${sql.ref(alias)}(value)`,
+  objectHasValue: (document, keys) =>
+    sql<SqlBool>`exists (select 1 from jsonb_each(case when jsonb_typeof(${document} #> ${[...keys]}::text[]) = 'object' then ${document} #> ${[...keys]}::text[] else '{}'::jsonb end) as object_member(key, value) where jsonb_typeof(object_member.value) <> 'null' and object_member.value <> '""'::jsonb)`,
   contains: (text, literal) => sql<SqlBool>`strpos(${text}, ${literal}::text) > 0`,
   startsWith: (text, literal) => sql<SqlBool>`starts_with(${text}, ${literal}::text)`,
   endsWith: (text, literal) =>

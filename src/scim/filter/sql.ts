@@ -105,15 +105,35 @@ class Compiler {
   }
 
   private present(target: FilterTarget, scope: Scope): Condition {
-    const source = this.source(target, scope);
     const leaf = leafOf(target);
-    const assigned =
-      leaf.type === 'complex'
-        ? sql<SqlBool>`${source.expression} is not null`
-        : isText(leaf)
-          ? sql<SqlBool>`(${source.expression} is not null and ${source.expression} <> '')`
-          : sql<SqlBool>`${source.expression} is not null`;
+    if (
+      leaf.type === 'complex' &&
+      scope.kind === 'resource' &&
+      !this.elementTable(target, undefined)
+    ) {
+      return this.complexPresent(target);
+    }
+    const source = this.source(target, scope);
+    const assigned = this.assigned(leaf, source);
     return source.exists ? source.exists(assigned) : assigned;
+  }
+
+  /** `name pr` or `emails pr`: some object has a sub-attribute with a value. */
+  private complexPresent(target: FilterTarget): Condition {
+    const document = this.resourceDocument();
+    if (!target.attribute.multiValued) {
+      return this.dialect.objectHasValue(document, jsonKeys(target));
+    }
+    const alias = this.nextAlias();
+    const from = this.dialect.arrayElements(document, jsonKeys(target), alias);
+    const element = this.dialect.objectHasValue(sql.ref(`${alias}.value`), []);
+    return sql<SqlBool>`exists (select 1 from ${from} where ${element})`;
+  }
+
+  /** Whether a value is assigned: not null, and for text not "" either, as in the evaluator. */
+  private assigned(leaf: AttributeDefinition, source: ValueSource): Condition {
+    if (!isText(leaf)) return sql<SqlBool>`${source.expression} is not null`;
+    return sql<SqlBool>`(${source.expression} is not null and ${source.expression} <> '')`;
   }
 
   private compare(
@@ -127,14 +147,15 @@ class Compiler {
       return sql<SqlBool>`(not ${this.compare(target, 'eq', value, scope)})`;
     }
 
+    const leaf = leafOf(target);
     const source = this.source(target, scope);
+    const assigned = this.assigned(leaf, source);
     if (value === null) {
-      const assigned = sql<SqlBool>`${source.expression} is not null`;
       return sql<SqlBool>`(not ${source.exists ? source.exists(assigned) : assigned})`;
     }
 
-    const test = this.test(leafOf(target), source, operator, value);
-    const guarded = sql<SqlBool>`(${source.expression} is not null and ${test})`;
+    const test = this.test(leaf, source, operator, value);
+    const guarded = sql<SqlBool>`(${assigned} and ${test})`;
     return source.exists ? source.exists(guarded) : guarded;
   }
 
@@ -179,12 +200,11 @@ class Compiler {
     }
 
     const alias = this.nextAlias();
-    const inner = this.compile(filter, {
-      kind: 'jsonElement',
-      document: sql.ref(`${alias}.value`),
-    });
+    const element = sql.ref(`${alias}.value`);
+    const inner = this.compile(filter, { kind: 'jsonElement', document: element });
     const from = this.dialect.arrayElements(this.resourceDocument(), jsonKeys(target), alias);
-    return sql<SqlBool>`exists (select 1 from ${from} where ${inner})`;
+    const assigned = this.dialect.objectHasValue(element, []);
+    return sql<SqlBool>`exists (select 1 from ${from} where ${assigned} and ${inner})`;
   }
 
   private source(target: FilterTarget, scope: Scope): ValueSource {
@@ -246,9 +266,10 @@ class Compiler {
   }
 
   /**
-   * Returns the element table for a multi-valued attribute when it can answer the filter: always
-   * for an attribute the JSON lacks (group members), otherwise when it has a column for every
-   * sub-attribute the filter names.
+   * Returns the element table for a multi-valued attribute when it can answer the condition:
+   * always for an attribute the JSON lacks (group members), and otherwise only for a plain
+   * `attr.sub` path whose sub-attribute has a column. A value path over JSON elements stays in
+   * JSON, because the table has no row for an element whose indexed value is unassigned.
    */
   private elementTable(target: FilterTarget, filter: ResolvedFilter | undefined) {
     if (target.extension) return undefined;
@@ -258,9 +279,8 @@ class Compiler {
       return undefined;
     }
     if (!table.inJson) return table;
-
-    const names = filter ? subAttributeNames(filter) : [target.subAttribute?.name ?? ''];
-    return names.every((name) => table.columns[name] !== undefined) ? table : undefined;
+    if (filter || !target.subAttribute) return undefined;
+    return table.columns[target.subAttribute.name] ? table : undefined;
   }
 
   private existsInTable(table: ElementTable, alias: string, condition: Condition): Condition {
@@ -304,20 +324,6 @@ function isText(definition: AttributeDefinition): boolean {
 // Server-computed attributes that the resource JSON does not store (`groups` of a User).
 function isDerived(definition: AttributeDefinition): boolean {
   return definition.mutability === 'readOnly' && definition.multiValued;
-}
-
-function subAttributeNames(filter: ResolvedFilter): string[] {
-  switch (filter.kind) {
-    case 'and':
-    case 'or':
-      return [...subAttributeNames(filter.left), ...subAttributeNames(filter.right)];
-    case 'not':
-      return subAttributeNames(filter.operand);
-    case 'valuePath':
-      return [filter.target.attribute.name];
-    default:
-      return [filter.target.attribute.name];
-  }
 }
 
 function notFilterable(name: string): ScimError {
