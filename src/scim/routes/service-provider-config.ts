@@ -10,8 +10,7 @@ const SERVICE_PROVIDER_CONFIG_SCHEMA =
 
 /**
  * Registers `/ServiceProviderConfig` (RFC 7643 §5). It marks as supported only what this server
- * implements: PATCH, filtering (`eq` on id, userName, externalId and displayName), ETags and
- * index pagination.
+ * implements: PATCH, filtering (the full filter language), ETags and index pagination.
  */
 export function registerServiceProviderConfigRoute(app: FastifyInstance, context: AppContext) {
   app.get<{ Params: { directoryId: string }; Querystring: Record<string, unknown> }>(
