@@ -178,6 +178,10 @@ describe('filter dateTimes', () => {
     assert.equal(matches('meta.lastModified lt "2026-06-01T00:00:00.001Z"'), true);
   });
 
+  test('dateTime without a zone is UTC', () => {
+    assert.equal(matches('meta.created eq "2026-01-02T03:04:05"'), true);
+  });
+
   test('non-dateTime literal is invalidFilter', () => {
     rejects('meta.created gt "yesterday"', /^meta\.created must be compared with an xsd:dateTime/);
   });

@@ -39,7 +39,7 @@ export function matchesFilter(filter: ResolvedFilter, resource: JsonObject): boo
   }
 }
 
-/** The target of a value path's elements themselves, without a sub-attribute. */
+/** Returns the target of a value path's elements themselves, without a sub-attribute. */
 function elementsOf(target: FilterTarget): FilterTarget {
   const { subAttribute: _, ...elements } = target;
   return elements;
@@ -142,7 +142,10 @@ export function compareCodePoints(a: string, b: string): number {
   for (;;) {
     const x = left.next();
     const y = right.next();
-    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
+    if (x.done && y.done) return 0;
+    if (x.done) return -1;
+    if (y.done) return 1;
+
     const difference = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
     if (difference !== 0) return difference;
   }

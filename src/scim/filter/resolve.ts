@@ -38,7 +38,7 @@ export type ResolvedFilter =
   | { readonly kind: 'not'; readonly operand: ResolvedFilter }
   | { readonly kind: 'valuePath'; readonly target: FilterTarget; readonly filter: ResolvedFilter };
 
-/** The definition a target's values have: the sub-attribute, or the attribute itself. */
+/** Returns the definition of a target's values: the sub-attribute, or the attribute itself. */
 export function leafOf(target: FilterTarget): AttributeDefinition {
   return target.subAttribute ?? target.attribute;
 }
@@ -232,7 +232,9 @@ function checkText(value: CompareValue, name: string, path: AttributePath): stri
 
 /** Normalises a dateTime literal to the UTC form `Date.toISOString()` writes, as meta stores it. */
 function normaliseDateTime(value: string, name: string, path: AttributePath): string {
-  const instant = DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
+  const match = DATE_TIME.exec(value);
+  // Date.parse reads a time without a zone as local time; the literal means UTC here instead.
+  const instant = match ? Date.parse(match[2] ? value : `${value}Z`) : Number.NaN;
   if (Number.isNaN(instant)) {
     throw mismatch(path, name, 'an xsd:dateTime string such as "2025-01-23T04:56:22Z"', value);
   }

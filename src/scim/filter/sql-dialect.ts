@@ -63,7 +63,7 @@ export function filterSql(dialect: DialectName): FilterSqlDialect {
   return dialect === 'postgres' ? postgresFilterSql : sqliteFilterSql;
 }
 
-/** A SQLite JSON path with every key quoted, since URN keys contain colons and dots. */
+/** Builds a SQLite JSON path with every key quoted, since URN keys contain colons and dots. */
 function sqlitePath(keys: readonly string[]): string {
   return `$${keys.map((key) => `.${JSON.stringify(key)}`).join('')}`;
 }

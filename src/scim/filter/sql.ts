@@ -27,11 +27,11 @@ export interface ElementTable {
   readonly ownerColumn: string;
   /** Columns by sub-attribute name (`value`, `type`). */
   readonly columns: Readonly<Record<string, FilterColumn>>;
-  /** Whether the resource JSON stores the attribute too, for filters the table cannot answer. */
+  /** Whether the resource JSON stores the attribute too, for filters the table cannot evaluate. */
   readonly inJson: boolean;
 }
 
-/** Where a resource type stores what filters read, besides its JSON `resource` column. */
+/** The columns and tables of a resource type that filters read besides its JSON `resource` column. */
 export interface FilterColumns {
   /** Columns by canonical attribute path (`userName`, `meta.created`). */
   readonly scalars: Readonly<Record<string, FilterColumn>>;
@@ -60,7 +60,7 @@ export function compileFilter(
   return new Compiler(store, filterSql(dialect)).compile(resolved, { kind: 'resource' });
 }
 
-/** What paths are relative to: the resource row, a JSON array element, or an element-table row. */
+/** The context that paths are relative to: the resource row, a JSON array element, or an element-table row. */
 type Scope =
   | { readonly kind: 'resource' }
   | { readonly kind: 'jsonElement'; readonly document: Expression }
@@ -130,7 +130,7 @@ class Compiler {
     return sql<SqlBool>`exists (select 1 from ${from} where ${element})`;
   }
 
-  /** Whether a value is assigned: not null, and for text not "" either, as in the evaluator. */
+  /** Builds the condition that a value is assigned: not null, and for text not "" either, as in the evaluator. */
   private assigned(leaf: AttributeDefinition, source: ValueSource): Condition {
     if (!isText(leaf)) return sql<SqlBool>`${source.expression} is not null`;
     return sql<SqlBool>`(${source.expression} is not null and ${source.expression} <> '')`;
@@ -167,7 +167,8 @@ class Compiler {
     value: Exclude<CompareValue, null>,
   ): Condition {
     if (typeof value === 'boolean') {
-      const literal = source.fromColumn ? sql.lit(value ? 1 : 0) : this.dialect.jsonBoolean(value);
+      let literal = this.dialect.jsonBoolean(value);
+      if (source.fromColumn) literal = sql.lit(value ? 1 : 0);
       return sql<SqlBool>`${source.expression} = ${literal}`;
     }
     if (typeof value === 'number') return orderedTest(source.expression, operator, value);
@@ -266,7 +267,7 @@ class Compiler {
   }
 
   /**
-   * Returns the element table for a multi-valued attribute when it can answer the condition:
+   * Returns the element table for a multi-valued attribute when it can evaluate the condition:
    * always for an attribute the JSON lacks (group members), and otherwise only for a plain
    * `attr.sub` path whose sub-attribute has a column. A value path over JSON elements stays in
    * JSON, because the table has no row for an element whose indexed value is unassigned.
@@ -329,5 +330,5 @@ function isDerived(definition: AttributeDefinition): boolean {
 function notFilterable(name: string): ScimError {
   // TODO: `groups` of a User and `members.display` / `members.$ref` of a Group are computed
   // from the membership table and are not filterable yet.
-  return ScimError.of('invalidFilter', `filtering on ${name} is not supported`);
+  return ScimError.of('invalidFilter', `filtering on ${name} is not supported yet`);
 }
