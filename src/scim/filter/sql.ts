@@ -187,6 +187,9 @@ class Compiler {
         if (operator === 'co') return this.dialect.contains(text, literal);
         if (operator === 'sw') return this.dialect.startsWith(text, literal);
         return this.dialect.endsWith(text, literal);
+      case 'eq':
+        // Equality needs no collation, and leaving it out keeps PostgreSQL indexes usable.
+        return orderedTest(text, operator, literal);
       default:
         return orderedTest(this.dialect.ordered(text), operator, literal);
     }
@@ -197,7 +200,7 @@ class Compiler {
     if (table) {
       const alias = this.nextAlias();
       const inner = this.compile(filter, { kind: 'tableElement', alias, table });
-      return this.existsInTable(table, alias, inner);
+      return this.inElementTable(table, alias, inner);
     }
 
     const alias = this.nextAlias();
@@ -243,7 +246,7 @@ class Compiler {
       if (!column) throw notFilterable(target.name);
       return {
         ...fromColumn(sql.ref(`${alias}.${column.column}`), column),
-        exists: (condition) => this.existsInTable(table, alias, condition),
+        exists: (condition) => this.inElementTable(table, alias, condition),
       };
     }
 
@@ -284,10 +287,14 @@ class Compiler {
     return table.columns[target.subAttribute.name] ? table : undefined;
   }
 
-  private existsInTable(table: ElementTable, alias: string, condition: Condition): Condition {
+  /**
+   * Builds `id in (owners of matching rows)`. Unlike a correlated EXISTS, the subquery can start
+   * from an index on the element column, such as the email or member id searched for.
+   */
+  private inElementTable(table: ElementTable, alias: string, condition: Condition): Condition {
     const owner = sql.ref(`${alias}.${table.ownerColumn}`);
     const id = sql.ref(`${this.store.table}.id`);
-    return sql<SqlBool>`exists (select 1 from ${sql.table(table.table)} as ${sql.ref(alias)} where ${owner} = ${id} and ${condition})`;
+    return sql<SqlBool>`${id} in (select ${owner} from ${sql.table(table.table)} as ${sql.ref(alias)} where ${condition})`;
   }
 
   private resourceDocument(): Expression {

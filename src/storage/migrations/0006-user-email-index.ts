@@ -26,9 +26,9 @@ export function userEmailIndexMigration(dialect: DialectHelpers): Migration {
         .addPrimaryKeyConstraint('scim_user_emails_pk', ['user_id', 'value_key'])
         .execute();
       await db.schema
-        .createIndex('scim_user_emails_directory_value')
+        .createIndex('scim_user_emails_value')
         .on('scim_user_emails')
-        .columns(['directory_id', 'value_key'])
+        .columns(['value_key', 'user_id'])
         .execute();
 
       const users = await db
