@@ -9,7 +9,12 @@ import {
   parseFilter,
 } from '../../src/scim/filter/parser.js';
 import { resolveFilter } from '../../src/scim/filter/resolve.js';
-import { groupResourceType, userResourceType } from '../../src/scim/schema/resource-types.js';
+import { attribute } from '../../src/scim/schema/attribute.js';
+import {
+  groupResourceType,
+  type ResourceTypeDefinition,
+  userResourceType,
+} from '../../src/scim/schema/resource-types.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -82,6 +87,10 @@ describe('filter paths', () => {
 
   test('extension path matches', () => {
     assert.equal(matches(`${ENTERPRISE}:manager.value eq "u-9"`), true);
+  });
+
+  test('URN matches in any case', () => {
+    assert.equal(matches('URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:USER:userName sw "a"'), true);
   });
 
   test('extension attribute matches', () => {
@@ -162,6 +171,58 @@ describe('filter literals', () => {
 
   test('id is case-exact', () => {
     assert.equal(matches('id eq "U-1"'), false);
+  });
+});
+
+// No built-in schema has integer or decimal attributes, so numbers are tested on this one.
+const deviceType: ResourceTypeDefinition = {
+  name: 'Device',
+  endpoint: '/Devices',
+  description: 'test',
+  schema: {
+    id: 'urn:example:Device',
+    name: 'Device',
+    description: 'test',
+    attributes: [
+      attribute('cores', 'integer'),
+      attribute('load', 'decimal'),
+      attribute('firmware', 'binary'),
+    ],
+  },
+  extensions: [],
+};
+
+describe('filter numbers', () => {
+  const device = { cores: 8, load: 0.75, firmware: 'AAEC' };
+  const matchesDevice = (filter: string) =>
+    matchesFilter(resolveFilter(parseFilter(filter), deviceType), device);
+
+  const cases: [string, boolean][] = [
+    ['cores eq 8', true],
+    ['cores gt 8', false],
+    ['cores ge 8', true],
+    ['cores lt 1e1', true],
+    ['load le 0.75', true],
+    ['load gt -1', true],
+    ['load ne 0.75', false],
+    ['firmware eq "AAEC"', true],
+  ];
+  for (const [filter, expected] of cases) {
+    test(`${filter} is ${expected}`, () => {
+      assert.equal(matchesDevice(filter), expected);
+    });
+  }
+
+  test('co on a number is invalidFilter', () => {
+    rejects('cores co 8', /^cores is a number, which takes no co/, deviceType);
+  });
+
+  test('string literal for a number', () => {
+    rejects('cores eq "8"', /^cores must be compared with a number, not "8"/, deviceType);
+  });
+
+  test('gt on binary is invalidFilter', () => {
+    rejects('firmware gt "A"', /^firmware is binary, which takes only eq, ne and pr/, deviceType);
   });
 });
 

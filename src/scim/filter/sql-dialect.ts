@@ -41,6 +41,8 @@ const sqliteFilterSql: FilterSqlDialect = {
 
 // PostgreSQL: JSON is jsonb read with #>> and jsonb_array_elements. COLLATE "C" compares bytes,
 // which on UTF-8 is code-point order, whatever the database's default collation.
+// NOTE: no built-in schema has integer or decimal attributes, so the `number` reads of both
+// dialects have not run against a database.
 const postgresFilterSql: FilterSqlDialect = {
   jsonScalar: (document, keys, type) =>
     type === 'number'
