@@ -6,8 +6,10 @@ import type { DialectHelpers } from '../dialects/types.js';
 // biome-ignore lint/suspicious/noExplicitAny: schema-less by design
 type AnyDb = Kysely<any>;
 
-// Keeps each INSERT well below the bind-parameter limits of both databases.
+// Users per page of the backfill.
 const BATCH = 300;
+// Rows per INSERT: three parameters each, well below the bind-parameter limits of both databases.
+const INSERT_ROWS = 1000;
 
 /**
  * Creates `scim_user_emails`, one row per lower-cased `emails.value` of a user, so that filters
@@ -31,22 +33,32 @@ export function userEmailIndexMigration(dialect: DialectHelpers): Migration {
         .columns(['value_key', 'user_id'])
         .execute();
 
-      const users = await db
-        .selectFrom('scim_users')
-        .select(['id', 'directory_id', 'resource'])
-        .execute();
-      const rows = users.flatMap((user) =>
-        emailKeys(dialect.parseJson<Record<string, unknown>>(user.resource)).map((key) => ({
-          user_id: user.id,
-          directory_id: user.directory_id,
-          value_key: key,
-        })),
-      );
-      for (let start = 0; start < rows.length; start += BATCH) {
-        await db
-          .insertInto('scim_user_emails')
-          .values(rows.slice(start, start + BATCH))
+      // Reads users a page at a time, so that a large directory does not fill memory.
+      let after = '';
+      for (;;) {
+        const users = await db
+          .selectFrom('scim_users')
+          .select(['id', 'directory_id', 'resource'])
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(BATCH)
           .execute();
+        if (users.length === 0) break;
+        after = users[users.length - 1]!.id;
+
+        const rows = users.flatMap((user) =>
+          emailKeys(dialect.parseJson<Record<string, unknown>>(user.resource)).map((key) => ({
+            user_id: user.id,
+            directory_id: user.directory_id,
+            value_key: key,
+          })),
+        );
+        for (let start = 0; start < rows.length; start += INSERT_ROWS) {
+          await db
+            .insertInto('scim_user_emails')
+            .values(rows.slice(start, start + INSERT_ROWS))
+            .execute();
+        }
       }
     },
   };
