@@ -175,6 +175,8 @@ class Compiler {
 
     // dateTime columns hold UTC text in one letter case, so they compare without folding.
     const fold = !leaf.caseExact && leaf.type !== 'dateTime';
+    // NOTE: SQLite's lower() folds ASCII letters only, while the evaluator's toLowerCase() folds
+    // every letter, so non-ASCII text read from JSON can compare differently on SQLite.
     const text = fold && !source.lowerCased ? sql`lower(${source.expression})` : source.expression;
     const literal = fold ? value.toLowerCase() : value;
 
