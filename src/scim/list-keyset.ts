@@ -1,6 +1,6 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { SortKey } from './filter/sort-key.js';
 import type { CursorPosition } from './list-cursor.js';
-import type { SortKey } from './list-sort.js';
 
 /**
  * The ORDER BY terms and keyset condition of a list. With a sort key, resources are ordered by

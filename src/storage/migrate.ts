@@ -5,6 +5,7 @@ import { oauthMigration } from './migrations/0002-oauth.js';
 import { scimResourcesMigration } from './migrations/0003-scim-resources.js';
 import { auditMigration } from './migrations/0004-audit.js';
 import { consoleMigration } from './migrations/0005-console.js';
+import { userEmailIndexMigration } from './migrations/0006-user-email-index.js';
 
 /** Migrations in the order they run; names are stored in the database and must never change. */
 function migrations(storage: Storage): Record<string, Migration> {
@@ -14,6 +15,7 @@ function migrations(storage: Storage): Record<string, Migration> {
     '0003-scim-resources': scimResourcesMigration(storage.dialect),
     '0004-audit': auditMigration(),
     '0005-console': consoleMigration(),
+    '0006-user-email-index': userEmailIndexMigration(storage.dialect),
   };
 }
 

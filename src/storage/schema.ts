@@ -143,6 +143,13 @@ export interface ScimGroupTable {
   updated_at: string;
 }
 
+/** One lower-cased `emails.value` of a user, indexed for filters. */
+export interface ScimUserEmailTable {
+  user_id: string;
+  directory_id: string;
+  value_key: string;
+}
+
 export interface ScimGroupMemberTable {
   group_id: string;
   /** Id of a user or group of the same directory. */
@@ -230,6 +237,7 @@ export interface Database {
   scim_users: ScimUserTable;
   scim_groups: ScimGroupTable;
   scim_group_members: ScimGroupMemberTable;
+  scim_user_emails: ScimUserEmailTable;
   scim_directory_options: ScimDirectoryOptionsTable;
   directory_events: DirectoryEventTable;
   audit_events: AuditEventTable;

@@ -66,7 +66,7 @@ describe('parseListQuery', () => {
     const query = parseListQuery({ filter: 'userName Eq "a\\"b"' });
     assert.deepEqual(query.filter, {
       kind: 'compare',
-      path: { attribute: 'userName' },
+      path: { attribute: 'userName', position: 0 },
       operator: 'eq',
       value: 'a"b',
     });

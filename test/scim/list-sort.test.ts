@@ -170,7 +170,7 @@ describeEachDatabase('SCIM list sorting', (database) => {
     assert.equal(response.body.scimType, 'invalidValue');
     assert.equal(
       response.body.detail,
-      'sortBy password is never returned, so lists cannot sort by it',
+      'sortBy password is never returned, so it cannot be sorted by',
     );
   });
 

@@ -107,29 +107,29 @@ describeEachDatabase('SCIM user list', (database) => {
   });
 
   const invalidFilters: [string, RegExp][] = [
-    ['userName co "page"', /^the operator "co" is not supported yet; only eq is$/],
-    ['userName pr', /^the operator "pr" is not supported yet; only eq is$/],
-    ['userName eq "a" and active eq true', /^the logical operator "and" is not supported yet/],
-    ['not (userName eq "a")', /^the logical operator "not" is not supported yet/],
-    ['emails[type eq "work"]', /^value path filters in brackets are not supported yet$/],
-    [
-      'displayName eq "A"',
-      /^filtering on displayName is not supported yet; supported attributes: id, externalId, userName$/,
-    ],
-    ['shoeSize eq "42"', /^shoeSize is not an attribute of User$/],
-    ['name.nick eq "A"', /^name\.nick is not an attribute of User$/],
-    ['userName eq 42', /^userName must be compared with a string value$/],
+    ['userName gt true', /^userName must be compared with a string, not true \(at position 1\)$/],
+    ['active co "t"', /^active is a boolean, which takes only eq, ne and pr, not co/],
+    ['userName eq "a" and', /^the filter ends where an expression is expected$/],
+    ['not userName eq "a"', /^"not" at position 1 must be followed by "\("$/],
+    ['emails[type eq "work"', /^the "\[" at position 7 is not closed$/],
+    ['name eq "A"', /^name is complex; compare one of its sub-attributes/],
+    ['shoeSize eq "42"', /^shoeSize is not an attribute of User \(at position 1\)$/],
+    ['name.nick eq "A"', /^name\.nick is not an attribute of User \(at position 1\)$/],
+    ['userName eq 42', /^userName must be compared with a string, not 42 \(at position 1\)$/],
     ['userName eq page1', /^"page1" at position 13 is not a value; quote strings/],
     ['userName eq "open', /^the string starting at position 13 is not closed$/],
     ['userName eq "bad\\x"', /^the string starting at position 13 is not a valid JSON string$/],
     ['userName like "a"', /^"like" at position 10 is not a filter operator/],
-    ['userName', /^expected an operator after "userName" at position 1$/],
-    ['userName eq', /^expected a value after "eq" at position 10$/],
-    ['userName eq "a" "b"', /^the string "b" at position 17 is unexpected after the comparison$/],
+    ['userName', /^expected an operator after "userName" at position 1 at the end of the filter$/],
+    ['userName eq', /^expected a value after "eq" at position 10 at the end of the filter$/],
+    [
+      'userName eq "a" "b"',
+      /^the string "b" at position 17 is unexpected; join expressions with and, or$/,
+    ],
     ['', /^the filter is empty$/],
     [
       'userName eq "a\\u0000"',
-      /^the value for userName must not contain U\+0000 or an unpaired UTF-16 surrogate$/,
+      /^the value for userName must not contain U\+0000 or an unpaired UTF-16 surrogate \(at position 1\)$/,
     ],
   ];
   for (const [expression, detail] of invalidFilters) {

@@ -4,6 +4,8 @@ export interface AttributePath {
   readonly schema?: string;
   readonly attribute: string;
   readonly subAttribute?: string;
+  /** 0-based offset of the path in the filter text, for error messages. */
+  readonly position: number;
 }
 
 export const COMPARE_OPERATORS = ['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'lt', 'ge', 'le'] as const;
@@ -26,9 +28,31 @@ export interface PresentNode {
   readonly path: AttributePath;
 }
 
-// TODO: `and`, `or`, `not (…)`, grouping and value paths (`emails[type eq "work"]`) have no nodes
-// yet; the parser rejects them as not supported.
-export type FilterNode = CompareNode | PresentNode;
+/** `filter and filter`, `filter or filter`. */
+export interface LogicalNode {
+  readonly kind: 'and' | 'or';
+  readonly left: FilterNode;
+  readonly right: FilterNode;
+}
+
+/** `not (filter)`. */
+export interface NotNode {
+  readonly kind: 'not';
+  readonly operand: FilterNode;
+}
+
+/**
+ * `attrPath[valFilter]`: some value of a multi-valued complex attribute matches `filter`, whose
+ * paths name sub-attributes of that value.
+ */
+export interface ValuePathNode {
+  readonly kind: 'valuePath';
+  readonly path: AttributePath;
+  readonly filter: FilterNode;
+}
+
+/** A parsed filter, before its paths are resolved against a resource type. */
+export type FilterNode = CompareNode | PresentNode | LogicalNode | NotNode | ValuePathNode;
 
 /** Writes a path back as filter text, for error messages. */
 export function formatPath(path: AttributePath): string {

@@ -64,6 +64,10 @@ export function parsePatchPath(
   if (!definition.multiValued || definition.type !== 'complex') {
     throw invalid(`filters ${definition.name}, which is not a multi-valued complex attribute`);
   }
-  const filter = parseValueFilter(text.slice(open + 1, close), definition.subAttributes ?? []);
+  const filter = parseValueFilter(
+    text.slice(open + 1, close),
+    definition.subAttributes ?? [],
+    definition.name,
+  );
   return { text, schema, isCore, definition, filter, ...(subAttribute ? { subAttribute } : {}) };
 }

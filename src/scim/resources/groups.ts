@@ -27,13 +27,28 @@ type JsonObject = Record<string, unknown>;
 export type GroupRecord = ResourceRecord;
 
 /** Groups live in `scim_groups`; displayName is unique per directory, case-insensitively. */
-const groupStore: ResourceStore = {
+export const groupStore: ResourceStore = {
   table: 'scim_groups',
   resourceType: { ...groupResourceType, name: 'Group' },
   filterColumns: {
-    id: { column: 'id', lowerCased: false },
-    externalId: { column: 'external_id', lowerCased: false },
-    displayName: { column: 'display_name_key', lowerCased: true },
+    scalars: {
+      id: { column: 'id', lowerCased: false },
+      externalId: { column: 'external_id', lowerCased: false },
+      displayName: { column: 'display_name_key', lowerCased: true },
+      'meta.created': { column: 'created_at', lowerCased: false },
+      'meta.lastModified': { column: 'updated_at', lowerCased: false },
+    },
+    elements: {
+      members: {
+        table: 'scim_group_members',
+        ownerColumn: 'group_id',
+        columns: {
+          value: { column: 'member_id', lowerCased: false },
+          type: { column: 'member_type', lowerCased: false },
+        },
+        inJson: false,
+      },
+    },
   },
   uniqueAttribute: 'displayName',
   columns: (attributes) => {

@@ -3,11 +3,11 @@ import type { Storage } from '../../storage/database.js';
 import { newId, nowIso } from '../../storage/ids.js';
 import { ScimError } from '../errors.js';
 import { checkIfMatch, weakEtag } from '../etag.js';
+import { compileSortKey, type SortKey } from '../filter/sort-key.js';
 import { compileFilter, type FilterColumns } from '../filter/sql.js';
 import type { SortValue } from '../list-cursor.js';
 import { listOrder } from '../list-keyset.js';
 import type { ListQuery } from '../list-query.js';
-import { resolveSortKey, type SortKey } from '../list-sort.js';
 import { sameValue } from '../patch/apply.js';
 import { checkImmutable } from '../schema/mutability.js';
 import type { ResourceTypeDefinition } from '../schema/resource-types.js';
@@ -213,7 +213,7 @@ export async function listResources(
 
   let matching = storage.db.selectFrom(store.table).where('directory_id', '=', directoryId);
   if (query.filter) {
-    matching = matching.where(compileFilter(query.filter, store.resourceType, store.filterColumns));
+    matching = matching.where(compileFilter(query.filter, store, storage.dialect.name));
   }
 
   const { total } = await matching
@@ -254,7 +254,7 @@ function listSortKey(
 ): SortKey | undefined {
   if (query.sortBy === undefined) return undefined;
   try {
-    return resolveSortKey(query.sortBy, store.resourceType, storage.dialect.name);
+    return compileSortKey(query.sortBy, store, storage.dialect.name);
   } catch (error) {
     const lacksAttribute =
       error instanceof ScimError && error.detail.includes(' is not an attribute of ');

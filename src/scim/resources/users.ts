@@ -5,6 +5,7 @@ import { readPatchRequest } from '../patch/operations.js';
 import { userResourceType } from '../schema/resource-types.js';
 import type { Projection } from '../schema/shape.js';
 import type { ResourceReader } from '../schema/validate.js';
+import { writeEmailKeys } from './email-keys.js';
 import type { UserGroup } from './memberships.js';
 import { hashPassword } from './password.js';
 import {
@@ -29,13 +30,27 @@ export type UserRecord = ResourceRecord;
  * Users live in `scim_users`. `userName` is case-insensitive (RFC 7643 §4.1), so its key column
  * stores the lower-cased value under a unique index; `id` and `externalId` are case-exact.
  */
-const userStore: ResourceStore = {
+export const userStore: ResourceStore = {
   table: 'scim_users',
   resourceType: { ...userResourceType, name: 'User' },
   filterColumns: {
-    id: { column: 'id', lowerCased: false },
-    externalId: { column: 'external_id', lowerCased: false },
-    userName: { column: 'user_name_key', lowerCased: true },
+    scalars: {
+      id: { column: 'id', lowerCased: false },
+      externalId: { column: 'external_id', lowerCased: false },
+      userName: { column: 'user_name_key', lowerCased: true },
+      displayName: { column: 'display_name', lowerCased: false },
+      active: { column: 'active', lowerCased: false },
+      'meta.created': { column: 'created_at', lowerCased: false },
+      'meta.lastModified': { column: 'updated_at', lowerCased: false },
+    },
+    elements: {
+      emails: {
+        table: 'scim_user_emails',
+        ownerColumn: 'user_id',
+        columns: { value: { column: 'value_key', lowerCased: true } },
+        inJson: true,
+      },
+    },
   },
   uniqueAttribute: 'userName',
   columns: (attributes) => {
@@ -61,7 +76,9 @@ export async function createUser(
   body: unknown,
 ): Promise<UserRecord> {
   const attributes = await readUser(reader, body);
-  return insertResource(storage, userStore, directoryId, attributes);
+  return insertResource(storage, userStore, directoryId, attributes, (trx, id) =>
+    writeEmailKeys(trx, directoryId, id, attributes),
+  );
 }
 
 /**
@@ -79,10 +96,11 @@ export async function replaceUser(
   checkBodyId(body, id);
   const next = await readUser(reader, body);
 
-  return updateResource(storage, userStore, directoryId, id, conditions, async (current) => {
+  return updateResource(storage, userStore, directoryId, id, conditions, async (current, trx) => {
     if (next.password === undefined && current.password !== undefined) {
       next.password = current.password;
     }
+    await writeEmailKeys(trx, directoryId, id, next);
     return { attributes: next, changedRows: false };
   });
 }
@@ -101,7 +119,7 @@ export async function patchUser(
     (operation) => operation.op === 'remove' && operation.path?.definition.name === 'password',
   );
 
-  return updateResource(storage, userStore, directoryId, id, conditions, async (current) => {
+  return updateResource(storage, userStore, directoryId, id, conditions, async (current, trx) => {
     // The stored hash stays out of the patch, so that a `password` the patch sets is plain text.
     const { password, ...stored } = current;
     const { resource } = applyPatch(reader, stored, operations, false);
@@ -110,6 +128,7 @@ export async function patchUser(
     if (next.password === undefined && password !== undefined && !removesPassword) {
       next.password = password;
     }
+    await writeEmailKeys(trx, directoryId, id, next);
     return { attributes: next, changedRows: false };
   });
 }

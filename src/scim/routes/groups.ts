@@ -4,6 +4,7 @@ import {
   createGroup,
   deleteGroup,
   getGroup,
+  groupStore,
   listGroups,
   patchGroup,
   replaceGroup,
@@ -23,6 +24,7 @@ export function registerGroupRoutes(app: FastifyInstance, context: AppContext): 
   registerResourceRoutes(app, context, {
     endpoint: '/Groups',
     resourceType: groupResourceType,
+    store: groupStore,
     create: createGroup,
     get: getGroup,
     list: async (storage, directoryId, query) => {

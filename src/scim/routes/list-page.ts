@@ -1,5 +1,6 @@
 import type { AppContext } from '../../server/context.js';
 import { ScimError } from '../errors.js';
+import { compileSortKey } from '../filter/sort-key.js';
 import {
   type CursorPosition,
   type CursorScope,
@@ -8,7 +9,6 @@ import {
   type SortValue,
 } from '../list-cursor.js';
 import { type ListQuery, type ListResponse, listResponse } from '../list-query.js';
-import { resolveSortKey } from '../list-sort.js';
 import type { ResourceRecord } from '../resources/store.js';
 import type { Projection } from '../schema/shape.js';
 import type { ResourceEndpoint } from './resource-routes.js';
@@ -32,7 +32,7 @@ export async function listEndpoint(
 ): Promise<ListResponse<unknown>> {
   // Resolving sortBy here rejects a bad attribute before any query runs.
   const attribute = query.sortBy
-    ? resolveSortKey(query.sortBy, spec.resourceType, context.storage.dialect.name).attribute
+    ? compileSortKey(query.sortBy, spec.store, context.storage.dialect.name).attribute
     : 'id';
   const scope = cursorScope(directoryId, spec.resourceType.name, query, attribute);
   const after = readCursor(context, scope, query);
@@ -142,9 +142,9 @@ function rootSortAttribute(
   let unknown: unknown;
   for (const { spec } of endpoints) {
     try {
-      attribute ??= resolveSortKey(
+      attribute ??= compileSortKey(
         query.sortBy,
-        spec.resourceType,
+        spec.store,
         context.storage.dialect.name,
       ).attribute;
     } catch (error) {

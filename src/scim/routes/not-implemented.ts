@@ -5,9 +5,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 // TODO: /Me (RFC 7644 §3.11) is not implemented yet.
-const NOT_IMPLEMENTED: [string, Method[]][] = [
-  ['/Me', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']],
-];
+const NOT_IMPLEMENTED: [string, Method[]][] = [['/Me', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']]];
 
 /** The methods each endpoint serves; every other method there is 405. */
 const IMPLEMENTED: [string, Method[]][] = [

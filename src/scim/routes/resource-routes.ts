@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../server/context.js';
 import type { Storage } from '../../storage/database.js';
 import { ifNoneMatchMatches, weakEtag } from '../etag.js';
+import type { FilterStore } from '../filter/sql.js';
 import { type ListQuery, parseListQuery, rejectUnsupportedParameters } from '../list-query.js';
 import type { ResourceRecord, WriteConditions } from '../resources/store.js';
 import type { ResourceTypeDefinition } from '../schema/resource-types.js';
@@ -31,6 +32,8 @@ type Write = (
 export interface ResourceEndpoint {
   readonly endpoint: '/Users' | '/Groups';
   readonly resourceType: ResourceTypeDefinition;
+  /** The storage layout, which resolves `sortBy` before a list runs. */
+  readonly store: FilterStore;
   create(
     storage: Storage,
     directoryId: string,

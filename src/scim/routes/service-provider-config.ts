@@ -11,8 +11,8 @@ const SERVICE_PROVIDER_CONFIG_SCHEMA =
 
 /**
  * Registers `/ServiceProviderConfig` (RFC 7643 §5). It marks as supported only what this server
- * implements: PATCH, filtering (`eq` on id, userName, externalId and displayName), sorting, ETags
- * and index and cursor pagination.
+ * implements: PATCH, Bulk, filtering (the full filter language), sorting, ETags, and index and
+ * cursor pagination.
  */
 export function registerServiceProviderConfigRoute(app: FastifyInstance, context: AppContext) {
   app.get<{ Params: { directoryId: string }; Querystring: Record<string, unknown> }>(

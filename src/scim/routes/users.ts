@@ -10,6 +10,7 @@ import {
   replaceUser,
   toUserResource,
   type UserRecord,
+  userStore,
 } from '../resources/users.js';
 import { userResourceType } from '../schema/resource-types.js';
 import { type Projection, showsAttribute } from '../schema/shape.js';
@@ -43,6 +44,7 @@ export function registerUserRoutes(app: FastifyInstance, context: AppContext): v
   registerResourceRoutes(app, context, {
     endpoint: '/Users',
     resourceType: userResourceType,
+    store: userStore,
     create: createUser,
     get: getUser,
     list: async (storage, directoryId, query) => {
