@@ -22,6 +22,13 @@ export interface PatchOperation {
 const OP_NAMES: readonly PatchOpName[] = ['add', 'replace', 'remove'];
 
 /**
+ * Most operations in one PatchOp request. Entra ID and Okta put many members into one
+ * operation's `value` and send a few operations per request, so 1000 leaves them ample room;
+ * the 1 MiB body limit caps the number of values.
+ */
+export const MAX_PATCH_OPERATIONS = 1000;
+
+/**
  * Reads a PatchOp body (RFC 7644 §3.5.2). The `Operations` key and each `op` match
  * case-insensitively, as Entra ID sends `Replace` and `Add`. Operations whose path names an
  * unknown attribute are dropped (and recorded by the reader), or rejected in strict mode.
@@ -39,6 +46,14 @@ export function readPatchRequest(reader: ResourceReader, body: unknown): PatchOp
   const operations = fieldOf(body, 'Operations');
   if (!Array.isArray(operations) || operations.length === 0) {
     throw ScimError.of('invalidSyntax', 'Operations must be a non-empty array');
+  }
+  // RFC 7644 §3.12 has no scimType for a request that is too large, and tooMany is about
+  // filter results, so the count is reported as an invalid value.
+  if (operations.length > MAX_PATCH_OPERATIONS) {
+    throw ScimError.of(
+      'invalidValue',
+      `Operations has ${operations.length} entries; the limit is ${MAX_PATCH_OPERATIONS} per request, so split the change into several requests`,
+    );
   }
 
   const result: PatchOperation[] = [];
