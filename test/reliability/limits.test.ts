@@ -10,7 +10,6 @@ import { type ProvisionedClient, provisionClient } from '../helpers/fixtures.js'
 import { requestJson } from '../helpers/http.js';
 import { startTestServer, TEST_ADMIN_TOKEN } from '../helpers/server.js';
 
-const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
