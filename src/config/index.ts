@@ -80,13 +80,13 @@ export interface OpsSettings {
   /** One OpenTelemetry span per request, for an SDK the operator installs. `SCIMD_OTEL_TRACING`, default false. */
   readonly otelTracing: boolean;
   /**
-   * Maximum time to receive one request, headers and body, in seconds; a client that stalls or
-   * trickles its body is disconnected after it. `SCIMD_REQUEST_TIMEOUT_SECONDS`, default 30.
+   * Maximum time to receive one request, headers and body, in seconds. A client that stalls or
+   * trickles its request gets 408 and is disconnected. `SCIMD_REQUEST_TIMEOUT_SECONDS`, default 30.
    */
   readonly requestTimeoutSeconds: number;
   /**
-   * Seconds a connection may stay without any data in either direction before it is closed,
-   * also while a request is being handled. `SCIMD_IDLE_TIMEOUT_SECONDS`, default 120; 0 turns it off.
+   * Seconds a connection may stay without any data in either direction before it is closed, also
+   * while a request is being handled. `SCIMD_IDLE_TIMEOUT_SECONDS`, default 120, and 0 turns it off.
    */
   readonly idleTimeoutSeconds: number;
   /** Seconds an idle keep-alive connection stays open between requests. `SCIMD_KEEP_ALIVE_TIMEOUT_SECONDS`, default 72. */

@@ -35,7 +35,7 @@ export class InvalidRequestError extends OAuthError {
   readonly status = 400;
 }
 
-/** The request body is larger than the server accepts; `invalid_request` with status 413. */
+/** A request body larger than the server accepts, sent as `invalid_request` with status 413. */
 export class BodyTooLargeError extends OAuthError {
   readonly code = 'invalid_request';
   readonly status = 413;

@@ -81,9 +81,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 }
 
 /**
- * Socket timeouts from the settings. Node checks `requestTimeout` and `headersTimeout` only every
- * `connectionsCheckingInterval`, so the interval is kept well below the request timeout; a
- * stalled client is cut between one and about one and a half request timeouts after it connects.
+ * Builds the socket timeouts from the settings. Node checks `requestTimeout` and `headersTimeout`
+ * only every `connectionsCheckingInterval`, so the interval is at most half the request timeout.
+ * A stalled client is therefore cut between one and one and a half request timeouts after it
+ * starts its request.
  */
 function timeoutOptions(ops: Config['ops']): Partial<FastifyServerOptions> {
   const requestTimeoutMs = ops.requestTimeoutSeconds * 1000;

@@ -4,16 +4,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * Deepest accepted nesting of arrays and objects in a JSON body. SCIM resources nest three
- * levels (a complex attribute inside a multi-valued one inside an extension), and PATCH values
- * one level more, so 64 leaves room for any real document.
+ * Deepest accepted nesting of arrays and objects in a JSON body. SCIM resources and PatchOp
+ * bodies nest fewer than ten levels, so 64 leaves ample room for real documents.
  */
 export const MAX_JSON_DEPTH = 64;
 
 /** Error code of a JSON body nested deeper than MAX_JSON_DEPTH, mapped per surface. */
 export const JSON_TOO_DEEP_CODE = 'SCIMD_JSON_TOO_DEEP';
 
-/** A JSON body nested deeper than MAX_JSON_DEPTH; status 400 like Fastify's own body errors. */
+/** A JSON body nested deeper than MAX_JSON_DEPTH, with status 400 like Fastify's own body errors. */
 export class JsonTooDeepError extends Error {
   readonly code = JSON_TOO_DEEP_CODE;
   readonly statusCode = 400;

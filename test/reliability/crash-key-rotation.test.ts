@@ -11,7 +11,7 @@ import { freePort, kill, spawnScimd } from './serve-process.js';
 
 const ROUNDS = 3;
 
-/** The key table as text, to notice the first committed change. */
+/** Reads the key table as text, to notice the first committed change. */
 async function keyTable(storage: Storage): Promise<string> {
   const rows = await storage.db
     .selectFrom('server_keys')

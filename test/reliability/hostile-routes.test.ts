@@ -151,7 +151,7 @@ describeEachDatabase('hostile bodies on every route', (database) => {
       .replace(':id', id);
   }
 
-  /** Every row of every table a request could change, in a stable order. */
+  /** Reads every row of every table a request could change, in a stable order. */
   async function snapshot(): Promise<string> {
     const { db } = server.context.storage;
     const tables = [
@@ -214,7 +214,7 @@ describeEachDatabase('hostile bodies on every route', (database) => {
         });
         const text = await response.text();
         const label = `${method} ${path} with ${hostile.name}: ${response.status} ${text.slice(0, 200)}`;
-        // 501 is the SCIM answer for an endpoint that exists in RFC 7644 but not in scimd yet.
+        // 501 is the SCIM response for an endpoint that RFC 7644 defines and scimd does not implement yet.
         const notImplemented = surface === 'scim' && response.status === 501;
         if (!notImplemented && (response.status < 400 || response.status >= 500)) {
           failures.push(label);

@@ -15,12 +15,12 @@ const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** A JSON text of `depth` nested arrays inside an object's `value` field. */
+/** Builds a JSON text of `depth` levels: nested arrays inside an object's `value` field. */
 function nested(depth: number): string {
   return `{"value":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
 }
 
-/** A JSON object whose single string field makes the text longer than the body limit. */
+/** Builds a JSON object whose single string field makes the text longer than the body limit. */
 function oversized(): string {
   return JSON.stringify({ filler: 'x'.repeat(MAX_BODY_BYTES + 1) });
 }

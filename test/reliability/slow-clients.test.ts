@@ -48,7 +48,7 @@ describeEachDatabase('slow clients', (database) => {
   let scimBase: string;
 
   before(async () => {
-    // A pool of two connections: a stalled request that kept one would soon block the rest.
+    // A pool of two connections, so a stalled request that kept one would soon block the rest.
     server = await startTestServer(database(), {
       SCIMD_REQUEST_TIMEOUT_SECONDS: '1',
       SCIMD_DATABASE_POOL_SIZE: '2',

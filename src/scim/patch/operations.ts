@@ -22,9 +22,8 @@ export interface PatchOperation {
 const OP_NAMES: readonly PatchOpName[] = ['add', 'replace', 'remove'];
 
 /**
- * Most operations in one PatchOp request. Entra ID and Okta put many members into one
- * operation's `value` and send a few operations per request, so 1000 leaves them ample room;
- * the 1 MiB body limit caps the number of values.
+ * Maximum number of operations in one PatchOp request, a chosen value with room for clients that
+ * send one operation per member change. The 1 MiB body limit caps the values inside them.
  */
 export const MAX_PATCH_OPERATIONS = 1000;
 

@@ -22,7 +22,7 @@ export interface Projection {
 
 type QueryParameters = Record<string, string | string[] | undefined>;
 
-/** Most names in one `attributes` or `excludedAttributes` list; the User schema has fewer than 60 paths. */
+/** Maximum number of names in one `attributes` or `excludedAttributes` list, a chosen value. */
 export const MAX_PROJECTION_NAMES = 100;
 
 /**
