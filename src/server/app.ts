@@ -1,4 +1,10 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, {
+  type FastifyHttpOptions,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import { consolePlugin } from '../admin/console/plugin.js';
 import { adminPlugin } from '../admin/plugin.js';
 import type { Config } from '../config/index.js';
@@ -86,7 +92,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
  * A stalled client is therefore cut between one and one and a half request timeouts after it
  * starts its request.
  */
-function timeoutOptions(ops: Config['ops']): Partial<FastifyServerOptions> {
+function timeoutOptions(ops: Config['ops']): Partial<FastifyHttpOptions<Server>> {
   const requestTimeoutMs = ops.requestTimeoutSeconds * 1000;
   return {
     requestTimeout: requestTimeoutMs,
@@ -96,7 +102,7 @@ function timeoutOptions(ops: Config['ops']): Partial<FastifyServerOptions> {
       headersTimeout: Math.min(60_000, requestTimeoutMs),
       connectionsCheckingInterval: Math.max(250, Math.min(30_000, requestTimeoutMs / 2)),
     },
-  } as Partial<FastifyServerOptions>;
+  };
 }
 
 /** Fastify's `trustProxy` from the setting: a flag, a hop count, or addresses and ranges. */
