@@ -95,10 +95,11 @@ export function sendAdminError(error: FastifyError, request: FastifyRequest, rep
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     request.log.info({ code: error.code }, 'admin request rejected');
-    return reply.code(status).send({
-      error: 'invalid_request',
-      message: error.message,
-    } satisfies AdminErrorBody);
+    const message =
+      error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? `the request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes`
+        : error.message;
+    return reply.code(status).send({ error: 'invalid_request', message } satisfies AdminErrorBody);
   }
 
   request.log.error({ err: error }, 'admin request failed');

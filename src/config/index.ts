@@ -79,6 +79,18 @@ export interface OpsSettings {
   readonly auditRetentionDays: number;
   /** One OpenTelemetry span per request, for an SDK the operator installs. `SCIMD_OTEL_TRACING`, default false. */
   readonly otelTracing: boolean;
+  /**
+   * Maximum time to receive one request, headers and body, in seconds. A client that stalls or
+   * trickles its request gets 408 and is disconnected. `SCIMD_REQUEST_TIMEOUT_SECONDS`, default 30.
+   */
+  readonly requestTimeoutSeconds: number;
+  /**
+   * Seconds a connection may stay without any data in either direction before it is closed, also
+   * while a request is being handled. `SCIMD_IDLE_TIMEOUT_SECONDS`, default 120, and 0 turns it off.
+   */
+  readonly idleTimeoutSeconds: number;
+  /** Seconds an idle keep-alive connection stays open between requests. `SCIMD_KEEP_ALIVE_TIMEOUT_SECONDS`, default 72. */
+  readonly keepAliveTimeoutSeconds: number;
 }
 
 /** Settings of the authorization server (`config.oauth`). */
@@ -296,6 +308,9 @@ function readOpsSettings(env: Env): OpsSettings {
     databasePoolSize: readInteger(env, 'SCIMD_DATABASE_POOL_SIZE', 10, 1, 1000),
     auditRetentionDays: readInteger(env, 'SCIMD_AUDIT_RETENTION_DAYS', 365, 0, 36500),
     otelTracing: readBoolean(env, 'SCIMD_OTEL_TRACING', false),
+    requestTimeoutSeconds: readInteger(env, 'SCIMD_REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
+    idleTimeoutSeconds: readInteger(env, 'SCIMD_IDLE_TIMEOUT_SECONDS', 120, 0, 3600),
+    keepAliveTimeoutSeconds: readInteger(env, 'SCIMD_KEEP_ALIVE_TIMEOUT_SECONDS', 72, 1, 3600),
   });
 }
 

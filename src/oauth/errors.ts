@@ -16,7 +16,7 @@ export type OAuthErrorCode =
  */
 export abstract class OAuthError extends Error {
   abstract readonly code: OAuthErrorCode;
-  abstract readonly status: 400 | 401 | 429 | 500;
+  abstract readonly status: 400 | 401 | 413 | 429 | 500;
   /** Extra response headers, such as `WWW-Authenticate`. */
   readonly headers: Record<string, string> = {};
 
@@ -33,6 +33,12 @@ export abstract class OAuthError extends Error {
 export class InvalidRequestError extends OAuthError {
   readonly code = 'invalid_request';
   readonly status = 400;
+}
+
+/** A request body larger than the server accepts, sent as `invalid_request` with status 413. */
+export class BodyTooLargeError extends OAuthError {
+  readonly code = 'invalid_request';
+  readonly status = 413;
 }
 
 /** Public description of every failed client authentication that does not say otherwise. */

@@ -3,7 +3,13 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } f
 import type { AppContext } from '../server/context.js';
 import { noteRequest } from '../server/request-context.js';
 import { AssertionJtiStore } from './client-auth/jti-replay.js';
-import { InvalidRequestError, OAuthError, RateLimitedError, ServerError } from './errors.js';
+import {
+  BodyTooLargeError,
+  InvalidRequestError,
+  OAuthError,
+  RateLimitedError,
+  ServerError,
+} from './errors.js';
 import { handleIntrospection } from './introspection.js';
 import { fetchJwksDocument } from './jwks/fetch-jwks.js';
 import { RemoteJwksCache } from './jwks/remote-jwks-cache.js';
@@ -137,6 +143,11 @@ function sendOAuthError(error: FastifyError, request: FastifyRequest, reply: Fas
 /** Maps Fastify's request errors, such as an unparsable body, to invalid_request. */
 function toOAuthError(error: FastifyError): OAuthError {
   if (error instanceof OAuthError) return error;
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new BodyTooLargeError('the request body is larger than the limit of 1 MiB', {
+      fastifyCode: error.code,
+    });
+  }
 
   const status = error.statusCode ?? 500;
   if (status >= 500) return new ServerError('the server failed to process the request');
@@ -152,8 +163,6 @@ function requestErrorDescription(error: FastifyError): string {
       return 'the JSON request body is empty';
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return 'the request body is not valid JSON';
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'the request body is too large';
     default:
       return `the request is invalid: ${error.message}`;
   }

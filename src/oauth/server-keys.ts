@@ -161,6 +161,10 @@ export class ServerKeyStore {
     const signsFrom = new Date(Date.now() + options.publishSeconds * 1000);
     const retiresAt = new Date(signsFrom.getTime() + options.retireAfterSeconds * 1000);
 
+    // The key pair is generated first, and the old keys are retired in the transaction that
+    // inserts the new key, so a process killed midway leaves either no change or the whole
+    // rotation, never retired keys without a successor.
+    const newKey = await this.newKeyRow(alg, signsFrom);
     const retiring = await this.storage.db.transaction().execute(async (trx) => {
       // Keys whose published time is over hold nothing a valid token needs.
       await trx.deleteFrom('server_keys').where('retires_at', '<', nowIso()).execute();
@@ -182,31 +186,33 @@ export class ServerKeyStore {
           .where('kid', '=', row.kid)
           .execute();
       }
+      await trx.insertInto('server_keys').values(newKey).execute();
       return toRetire.map((row) => ({ kid: row.kid, retiresAt: retiresAt.toISOString() }));
     });
 
-    const kid = await this.insertKey(alg, signsFrom);
     await this.reload();
-    return { kid, alg, signsFrom: signsFrom.toISOString(), retiring };
+    return { kid: newKey.kid, alg, signsFrom: signsFrom.toISOString(), retiring };
   }
 
   private async insertKey(alg: string, signsFrom: Date): Promise<string> {
+    const row = await this.newKeyRow(alg, signsFrom);
+    await this.storage.db.insertInto('server_keys').values(row).execute();
+    return row.kid;
+  }
+
+  /** Generates a key pair and returns its table row, with the private key sealed. */
+  private async newKeyRow(alg: string, signsFrom: Date): Promise<ServerKeyTable> {
     const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
-    const kid = randomUUID();
-    await this.storage.db
-      .insertInto('server_keys')
-      .values({
-        kid,
-        alg,
-        private_jwk: this.secrets.seal(JSON.stringify(await exportJWK(privateKey))),
-        public_jwk: JSON.stringify(await exportJWK(publicKey)),
-        status: 'active',
-        created_at: nowIso(),
-        signs_from: signsFrom.toISOString(),
-        retires_at: null,
-      })
-      .execute();
-    return kid;
+    return {
+      kid: randomUUID(),
+      alg,
+      private_jwk: this.secrets.seal(JSON.stringify(await exportJWK(privateKey))),
+      public_jwk: JSON.stringify(await exportJWK(publicKey)),
+      status: 'active',
+      created_at: nowIso(),
+      signs_from: signsFrom.toISOString(),
+      retires_at: null,
+    };
   }
 
   private async reload(): Promise<void> {

@@ -9,8 +9,16 @@ const BODY_TYPES = ['application/x-www-form-urlencoded', 'application/json'];
 /** Description of the error for a body of another media type. */
 export const BODY_TYPE_DESCRIPTION = `the request body must be ${BODY_TYPES.join(' or ')}`;
 
-/** Largest parameter value accepted, in characters; client assertions are far below it. */
+/** Largest parameter value accepted, in characters. */
 const MAX_VALUE_LENGTH = 16 * 1024;
+
+/**
+ * Largest `client_assertion` accepted, in characters (8 KiB). An RS512 assertion from a
+ * 4096-bit key is under 1.5 KiB, so only an assertion with a certificate chain in its header
+ * comes near. A longer one is rejected as a malformed request (RFC 6749 §5.2
+ * `invalid_request`) before it is decoded.
+ */
+export const MAX_CLIENT_ASSERTION_LENGTH = 8 * 1024;
 
 /**
  * Reads the token request parameters from a parsed form or JSON body. A repeated parameter is an
@@ -38,6 +46,11 @@ export function readTokenParams(contentType: string | undefined, body: unknown):
     if (value.length > MAX_VALUE_LENGTH) {
       throw new InvalidRequestError(
         `the parameter ${name} is longer than ${MAX_VALUE_LENGTH} characters`,
+      );
+    }
+    if (name === 'client_assertion' && value.length > MAX_CLIENT_ASSERTION_LENGTH) {
+      throw new InvalidRequestError(
+        `the parameter client_assertion is longer than ${MAX_CLIENT_ASSERTION_LENGTH} characters`,
       );
     }
     if (value !== '') params.set(name, value);

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { JSON_TOO_DEEP_CODE } from '../server/json-body.js';
 import { ScimError } from './errors.js';
 import { SCIM_MEDIA_TYPE } from './media-type.js';
 
@@ -46,6 +47,8 @@ function toScimError(error: FastifyError | ScimError, request: FastifyRequest): 
       return ScimError.of('invalidSyntax', 'the request body is empty; send a JSON object');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return ScimError.of('invalidSyntax', 'the request body is not valid JSON');
+    case JSON_TOO_DEEP_CODE:
+      return ScimError.of('invalidSyntax', error.message);
   }
 
   // Other errors that Fastify raises for a malformed request carry a 4xx status code.

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../server/context.js';
+import { depthLimitedJsonParser } from '../server/json-body.js';
 import { authorizeScimRequest } from './auth.js';
 import { handleScimError } from './error-handler.js';
 import { ScimError } from './errors.js';
@@ -18,7 +19,7 @@ export const scimPlugin: FastifyPluginAsync<{ context: AppContext }> = async (ap
   app.addContentTypeParser(
     SCIM_REQUEST_MEDIA_TYPES,
     { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
+    depthLimitedJsonParser(app),
   );
 
   app.addHook('onSend', async (_request, reply, payload) => {

@@ -1,4 +1,10 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, {
+  type FastifyHttpOptions,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import { consolePlugin } from '../admin/console/plugin.js';
 import { adminPlugin } from '../admin/plugin.js';
 import type { Config } from '../config/index.js';
@@ -7,6 +13,7 @@ import { scimPlugin } from '../scim/plugin.js';
 import { installAuditRecording } from './audit-recorder.js';
 import type { AppContext } from './context.js';
 import { healthPlugin, installDrainHeader, type ServerState } from './health.js';
+import { depthLimitedJsonParser, MAX_BODY_BYTES } from './json-body.js';
 import { metricsPlugin } from './metrics-route.js';
 import { installRequestLogging, requestIdFor } from './request-log.js';
 import { installTracing } from './tracing.js';
@@ -32,7 +39,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     logger,
     // Body limit for JSON documents; SCIM Bulk advertises its own, smaller limits.
-    bodyLimit: 1024 * 1024,
+    bodyLimit: MAX_BODY_BYTES,
+    ...timeoutOptions(config.ops),
     trustProxy: trustProxyOption(config.ops.trustProxy),
     genReqId: (request) => requestIdFor(request.headers),
     // One line per request comes from installRequestLogging, without the URL and its query.
@@ -61,11 +69,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     });
   }
 
-  // SCIM clients send `application/scim+json`; parse it as JSON.
+  // SCIM clients send `application/scim+json`; parse it as JSON. Every JSON body on every
+  // surface goes through the same depth check.
+  app.removeContentTypeParser('application/json');
   app.addContentTypeParser(
-    ['application/scim+json'],
+    ['application/json', 'application/scim+json'],
     { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
+    depthLimitedJsonParser(app),
   );
 
   await app.register(oauthPlugin, { context: options.context });
@@ -74,6 +84,25 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(consolePlugin, { context: options.context });
 
   return app;
+}
+
+/**
+ * Builds the socket timeouts from the settings. Node checks `requestTimeout` and `headersTimeout`
+ * only every `connectionsCheckingInterval`, so the interval is at most half the request timeout.
+ * A stalled client is therefore cut between one and one and a half request timeouts after it
+ * starts its request.
+ */
+function timeoutOptions(ops: Config['ops']): Partial<FastifyHttpOptions<Server>> {
+  const requestTimeoutMs = ops.requestTimeoutSeconds * 1000;
+  return {
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: ops.idleTimeoutSeconds * 1000,
+    keepAliveTimeout: ops.keepAliveTimeoutSeconds * 1000,
+    http: {
+      headersTimeout: Math.min(60_000, requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(250, Math.min(30_000, requestTimeoutMs / 2)),
+    },
+  };
 }
 
 /** Fastify's `trustProxy` from the setting: a flag, a hop count, or addresses and ranges. */

@@ -7,6 +7,8 @@ import { requestJson } from '../helpers/http.js';
 import { startTestServer } from '../helpers/server.js';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 describeEachDatabase('concurrent requests', (database) => {
@@ -88,5 +90,82 @@ describeEachDatabase('concurrent requests', (database) => {
     assert.equal(issued.length, 1);
     assert.equal(rejected.length, 19);
     for (const response of rejected) assert.equal(response.body.error, 'invalid_client');
+  });
+
+  test('20 parallel member adds keep all', async () => {
+    const group = await requestJson(`${scimBase}/Groups`, {
+      method: 'POST',
+      token: accessToken,
+      body: { schemas: [GROUP_SCHEMA], displayName: 'race group' },
+    });
+    assert.equal(group.status, 201);
+    const userIds: string[] = [];
+    for (let index = 0; index < 20; index++) {
+      const user = await requestJson(`${scimBase}/Users`, {
+        method: 'POST',
+        token: accessToken,
+        body: { schemas: [USER_SCHEMA], userName: `member-${index}@example.com` },
+      });
+      assert.equal(user.status, 201);
+      userIds.push(user.body.id);
+    }
+
+    // Each client adds a different member to the same group at the same time.
+    const responses = await Promise.all(
+      userIds.map((userId) =>
+        requestJson(`${scimBase}/Groups/${group.body.id}`, {
+          method: 'PATCH',
+          token: accessToken,
+          body: {
+            schemas: [PATCH_SCHEMA],
+            Operations: [{ op: 'add', path: 'members', value: [{ value: userId }] }],
+          },
+        }),
+      ),
+    );
+    for (const response of responses) assert.ok(response.status === 200 || response.status === 204);
+
+    const rows = await server.context.storage.db
+      .selectFrom('scim_group_members')
+      .select('member_id')
+      .where('group_id', '=', group.body.id)
+      .execute();
+    assert.equal(rows.length, 20);
+    assert.deepEqual(rows.map((row) => row.member_id).sort(), [...userIds].sort());
+
+    const fetched = await requestJson(`${scimBase}/Groups/${group.body.id}`, {
+      token: accessToken,
+    });
+    assert.equal(fetched.body.members.length, 20);
+  });
+
+  test('two PUTs with one If-Match', async () => {
+    const created = await requestJson(`${scimBase}/Users`, {
+      method: 'POST',
+      token: accessToken,
+      body: { schemas: [USER_SCHEMA], userName: 'put-race@example.com' },
+    });
+    assert.equal(created.status, 201);
+    const etag = created.headers.get('etag');
+    assert.ok(etag);
+
+    const responses = await Promise.all(
+      ['First', 'Second'].map((title) =>
+        requestJson(`${scimBase}/Users/${created.body.id}`, {
+          method: 'PUT',
+          token: accessToken,
+          headers: { 'if-match': etag },
+          body: { schemas: [USER_SCHEMA], userName: 'put-race@example.com', title },
+        }),
+      ),
+    );
+
+    const statuses = responses.map((response) => response.status).sort();
+    assert.deepEqual(statuses, [200, 412]);
+    const winner = responses.find((response) => response.status === 200);
+    const stored = await requestJson(`${scimBase}/Users/${created.body.id}`, {
+      token: accessToken,
+    });
+    assert.equal(stored.body.title, winner?.body.title);
   });
 });

@@ -11,6 +11,7 @@ import { getOrganization } from '../../directory/organizations.js';
 import { rejectUnknownFields, requireObject, requireString } from '../../directory/validation.js';
 import type { AppContext } from '../../server/context.js';
 import type { Storage } from '../../storage/database.js';
+import { rejectRequestBody } from './no-body.js';
 
 type OrgParams = { orgId: string };
 type AccountParams = OrgParams & { serviceAccountId: string };
@@ -97,6 +98,7 @@ export const clientSecretRoutes: FastifyPluginAsync<{ context: AppContext }> = a
     app.post<{ Params: ClientParams }>(
       `/orgs/:orgId/clients/:clientId/${action}`,
       async (request) => {
+        rejectRequestBody(request.body);
         const { orgId, clientId } = request.params;
         await getOrganization(storage, orgId);
         await setClientDisabled(storage, orgId, clientId, disabled);

@@ -11,6 +11,7 @@ import {
 import { getOrganization } from '../../directory/organizations.js';
 import { rejectUnknownFields, requireObject, requireString } from '../../directory/validation.js';
 import type { AppContext } from '../../server/context.js';
+import { rejectRequestBody } from './no-body.js';
 
 type DirectoryParams = { orgId: string; directoryId: string };
 type TokenParams = DirectoryParams & { tokenId: string };
@@ -47,6 +48,7 @@ export const directoryApiTokenRoutes: FastifyPluginAsync<{ context: AppContext }
   });
 
   app.post<{ Params: TokenParams }>(`${base}/:tokenId/rotate`, async (request) => {
+    rejectRequestBody(request.body);
     const { orgId, directoryId, tokenId } = request.params;
     await getOrganization(storage, orgId);
     const rotated = await rotateApiToken(storage, orgId, directoryId, tokenId);

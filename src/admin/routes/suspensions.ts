@@ -4,6 +4,7 @@ import { getOrganization } from '../../directory/organizations.js';
 import { setServiceAccountDisabled } from '../../directory/service-accounts.js';
 import type { AppContext } from '../../server/context.js';
 import { presentDirectory } from './directories.js';
+import { rejectRequestBody } from './no-body.js';
 import { presentServiceAccount } from './service-accounts.js';
 
 type AccountParams = { orgId: string; serviceAccountId: string };
@@ -26,6 +27,7 @@ export const suspensionRoutes: FastifyPluginAsync<{ context: AppContext }> = asy
     app.post<{ Params: AccountParams }>(
       `/orgs/:orgId/service-accounts/:serviceAccountId/${action}`,
       async (request) => {
+        rejectRequestBody(request.body);
         const { orgId, serviceAccountId } = request.params;
         await getOrganization(storage, orgId);
         const account = await setServiceAccountDisabled(storage, orgId, serviceAccountId, disabled);
@@ -41,6 +43,7 @@ export const suspensionRoutes: FastifyPluginAsync<{ context: AppContext }> = asy
     app.post<{ Params: DirectoryParams }>(
       `/orgs/:orgId/directories/:directoryId/provisioning/${action}`,
       async (request) => {
+        rejectRequestBody(request.body);
         const { orgId, directoryId } = request.params;
         await getOrganization(storage, orgId);
         const directory = await setProvisioningStopped(storage, orgId, directoryId, stopped);

@@ -22,6 +22,12 @@ export interface PatchOperation {
 const OP_NAMES: readonly PatchOpName[] = ['add', 'replace', 'remove'];
 
 /**
+ * Maximum number of operations in one PatchOp request, a chosen value with room for clients that
+ * send one operation per member change. The 1 MiB body limit caps the values inside them.
+ */
+export const MAX_PATCH_OPERATIONS = 1000;
+
+/**
  * Reads a PatchOp body (RFC 7644 §3.5.2). The `Operations` key and each `op` match
  * case-insensitively, as Entra ID sends `Replace` and `Add`. Operations whose path names an
  * unknown attribute are dropped (and recorded by the reader), or rejected in strict mode.
@@ -39,6 +45,14 @@ export function readPatchRequest(reader: ResourceReader, body: unknown): PatchOp
   const operations = fieldOf(body, 'Operations');
   if (!Array.isArray(operations) || operations.length === 0) {
     throw ScimError.of('invalidSyntax', 'Operations must be a non-empty array');
+  }
+  // RFC 7644 §3.12 has no scimType for a request that is too large, and tooMany is about
+  // filter results, so the count is reported as an invalid value.
+  if (operations.length > MAX_PATCH_OPERATIONS) {
+    throw ScimError.of(
+      'invalidValue',
+      `Operations has ${operations.length} entries; the limit is ${MAX_PATCH_OPERATIONS} per request, so split the change into several requests`,
+    );
   }
 
   const result: PatchOperation[] = [];

@@ -22,6 +22,9 @@ export interface Projection {
 
 type QueryParameters = Record<string, string | string[] | undefined>;
 
+/** Maximum number of names in one `attributes` or `excludedAttributes` list, a chosen value. */
+export const MAX_PROJECTION_NAMES = 100;
+
 /**
  * Reads `attributes` and `excludedAttributes`: comma-separated names, case-insensitive and
  * optionally URN-qualified. Names the resource type does not define are ignored.
@@ -176,11 +179,19 @@ function readNames(
     throw ScimError.of('invalidValue', `the ${parameter} query parameter is given more than once`);
   }
 
-  const names: NamedAttribute[] = [];
-  for (const text of value
+  const texts = value
     .split(',')
     .map((part) => part.trim())
-    .filter(Boolean)) {
+    .filter(Boolean);
+  if (texts.length > MAX_PROJECTION_NAMES) {
+    throw ScimError.of(
+      'invalidValue',
+      `${parameter} lists ${texts.length} names; the limit is ${MAX_PROJECTION_NAMES}`,
+    );
+  }
+
+  const names: NamedAttribute[] = [];
+  for (const text of texts) {
     const named = resolveName(resourceType, text);
     if (named) names.push(named);
   }
