@@ -98,6 +98,36 @@ describeEachDatabase('private_key_jwt', (database) => {
     assert.equal(result.status, 200);
   });
 
+  for (const alg of ['RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES384', 'ES512']) {
+    test(`${alg} client`, async () => {
+      const provisioned = await provisionClient(server.context.storage, { alg });
+      const result = await tokenFor({}, provisioned);
+
+      assert.equal(result.status, 200);
+    });
+  }
+
+  test('altered signature byte', async () => {
+    const assertion = await signAssertion(integrator.key, integrator.client.clientId, server.url);
+    const signatureStart = assertion.lastIndexOf('.') + 1;
+    const flipped = assertion[signatureStart] === 'A' ? 'B' : 'A';
+    const altered = `${assertion.slice(0, signatureStart)}${flipped}${assertion.slice(signatureStart + 1)}`;
+    const result = await requestToken(server.url, assertionParams(altered));
+
+    assertClientAuthFailure(result, logs, 'signature verification failed');
+  });
+
+  test('signature outside base64url', async () => {
+    const assertion = await signAssertion(integrator.key, integrator.client.clientId, server.url);
+    const result = await requestToken(server.url, assertionParams(`${assertion}*`));
+
+    assertClientAuthFailure(
+      result,
+      logs,
+      'the client assertion signature is not base64url-encoded',
+    );
+  });
+
   test('no kid with one fitting key', async () => {
     const result = await tokenFor({ header: { kid: undefined } });
 
