@@ -1,5 +1,7 @@
+import type { Insertable } from 'kysely';
 import type { Storage } from '../storage/database.js';
 import { newId, nowIso } from '../storage/ids.js';
+import type { AuditEventTable } from '../storage/schema.js';
 import { InvalidFieldError } from './errors.js';
 
 /** Kind of actor that performed an audited action. */
@@ -44,24 +46,41 @@ export interface AuditEvent {
  * `pruneAuditEvents` deletes, by age.
  */
 export async function recordAuditEvent(storage: Storage, event: AuditEventInput): Promise<void> {
+  await storage.db.insertInto('audit_events').values(toAuditRow(event)).execute();
+}
+
+/** Largest number of events written by one insert; 12 columns each stay under every bind limit. */
+export const MAX_AUDIT_BATCH = 500;
+
+/**
+ * Appends several events in one multi-row insert, so that they commit together: all of them or
+ * none. Takes at most MAX_AUDIT_BATCH rows, made by `toAuditRow` when each event happened.
+ */
+export async function recordAuditRows(storage: Storage, rows: AuditRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await storage.db.insertInto('audit_events').values(rows).execute();
+}
+
+/** A row of the audit table, ready to insert. */
+export type AuditRow = Insertable<AuditEventTable>;
+
+/** Builds the row of an event, with its id and time taken now. */
+export function toAuditRow(event: AuditEventInput): AuditRow {
   const targets = event.targets ?? {};
-  await storage.db
-    .insertInto('audit_events')
-    .values({
-      id: newId(),
-      org_id: event.orgId,
-      actor_type: event.actorType,
-      actor: event.actor.slice(0, 200),
-      action: event.action.slice(0, 100),
-      directory_id: event.directoryId ?? null,
-      target: Object.values(targets)[0]?.slice(0, 200) ?? null,
-      targets: Object.keys(targets).length > 0 ? JSON.stringify(targets) : null,
-      outcome: event.outcome,
-      reason: event.reason?.slice(0, 100) ?? null,
-      request_id: event.requestId?.slice(0, 200) ?? null,
-      created_at: nowIso(),
-    })
-    .execute();
+  return {
+    id: newId(),
+    org_id: event.orgId,
+    actor_type: event.actorType,
+    actor: event.actor.slice(0, 200),
+    action: event.action.slice(0, 100),
+    directory_id: event.directoryId ?? null,
+    target: Object.values(targets)[0]?.slice(0, 200) ?? null,
+    targets: Object.keys(targets).length > 0 ? JSON.stringify(targets) : null,
+    outcome: event.outcome,
+    reason: event.reason?.slice(0, 100) ?? null,
+    request_id: event.requestId?.slice(0, 200) ?? null,
+    created_at: nowIso(),
+  };
 }
 
 /** Filters of an audit query; every one is optional. `since` is inclusive, `until` exclusive. */
