@@ -49,7 +49,7 @@ export async function recordAuditEvent(storage: Storage, event: AuditEventInput)
   await storage.db.insertInto('audit_events').values(toAuditRow(event)).execute();
 }
 
-/** Largest number of events written by one insert; 12 columns each stay under every bind limit. */
+/** Maximum number of events written by one insert; 12 columns each stay under every bind limit. */
 export const MAX_AUDIT_BATCH = 500;
 
 /**

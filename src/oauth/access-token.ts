@@ -58,8 +58,8 @@ export class AccessTokenService {
 
   /**
    * Signs a token for a client; `scopes` are the granted ones. node:crypto signs with the cached
-   * private key, several times faster than WebCrypto through jose; `verify` and every resource
-   * server read the result as any other JWS.
+   * private key because it signs ES256 and EdDSA faster than WebCrypto through jose. The result is
+   * an ordinary JWS, which `verify` checks with jose.
    */
   async issue(subject: Omit<AccessTokenClaims, 'jti' | 'expiresAt' | 'issuedAt'>): Promise<string> {
     const signing = await this.keys.currentSigningKey();

@@ -3,7 +3,7 @@ import type { JWK } from 'jose';
 import { InvalidClientError } from '../errors.js';
 import type { AssertionAlgorithm } from './algorithms.js';
 
-/** Smallest accepted RSA modulus, in bits (RFC 7518 §3.3 and §3.5). */
+/** Minimum RSA modulus, in bits (RFC 7518 §3.3 and §3.5). */
 const MIN_RSA_BITS = 2048;
 
 /** Maximum number of imported public keys kept; the cache is emptied when it is full. */
@@ -11,7 +11,7 @@ const MAX_CACHED_KEYS = 1000;
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
-/** How node:crypto verifies each algorithm: digest, padding and signature encoding. */
+/** Digest, padding and signature encoding that node:crypto uses for each algorithm. */
 const VERIFY_PARAMS: Record<
   AssertionAlgorithm,
   { digest: string | null; padding?: number; saltLength?: number; ecdsa?: boolean }

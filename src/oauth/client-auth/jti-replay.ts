@@ -3,8 +3,8 @@ import type { Storage } from '../../storage/database.js';
 /** Minimum time between two deletions of expired `jti` rows by one process, in ms. */
 const PRUNE_INTERVAL_MS = 60_000;
 
-/** Largest number of `jti` rows inserted by one statement; 3 columns each stay under bind limits. */
-const MAX_BATCH = 1000;
+/** Maximum number of `jti` rows inserted by one statement; 3 columns each stay under bind limits. */
+const MAX_JTI_BATCH = 1000;
 
 interface PendingJti {
   clientId: string;
@@ -19,7 +19,7 @@ interface PendingJti {
  * expires so that every process finds them (RFC 7523 §3 item 7). The primary key on
  * (client_id, jti) makes the insert itself the replay check, so two processes racing with the
  * same assertion cannot both succeed. Concurrent requests share one insert: rows that arrive while
- * an insert runs go into the next one, and each caller learns from its result whether its own row
+ * an insert runs go into the next one, and each caller gets from its result whether its own row
  * was new.
  */
 export class AssertionJtiStore {
@@ -49,7 +49,7 @@ export class AssertionJtiStore {
   private async drain(): Promise<void> {
     try {
       while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, MAX_BATCH);
+        const batch = this.pending.splice(0, MAX_JTI_BATCH);
         try {
           await this.pruneNowAndThen();
           await this.insertBatch(batch);

@@ -12,9 +12,9 @@ import { hasControlCharacters } from './assertion-claims.js';
 const MAX_CLIENT_ID_LENGTH = 100;
 
 /**
- * How long a client read from the database is reused, in ms. Writes made through this process
- * take effect at once; a key, account or client changed by another process on the same database
- * takes effect there within this time.
+ * Time a client read from the database is reused, in ms. Writes made through this process take
+ * effect at once. A key, account or client changed by another process on the same database takes
+ * effect here within this time.
  */
 export const CLIENT_CACHE_TTL_MS = 1_000;
 
