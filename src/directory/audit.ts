@@ -1,5 +1,7 @@
+import type { Insertable } from 'kysely';
 import type { Storage } from '../storage/database.js';
 import { newId, nowIso } from '../storage/ids.js';
+import type { AuditEventTable } from '../storage/schema.js';
 import { InvalidFieldError } from './errors.js';
 
 /** Kind of actor that performed an audited action. */
@@ -44,26 +46,37 @@ export interface AuditEvent {
  * `pruneAuditEvents` deletes, by age.
  */
 export async function recordAuditEvent(storage: Storage, event: AuditEventInput): Promise<void> {
-  await recordAuditEvents(storage, [event]);
+  await storage.db.insertInto('audit_events').values(toAuditRow(event)).execute();
 }
 
 /**
  * Appends several events in one statement, such as those of the operations of a SCIM Bulk
- * request. Keep batches to a few hundred events: each takes 12 bind parameters.
+ * request. Takes at most MAX_AUDIT_BATCH events.
  */
 export async function recordAuditEvents(
   storage: Storage,
   events: readonly AuditEventInput[],
 ): Promise<void> {
-  if (events.length === 0) return;
-  const now = nowIso();
-  await storage.db
-    .insertInto('audit_events')
-    .values(events.map((event) => auditRow(event, now)))
-    .execute();
+  await recordAuditRows(storage, events.map(toAuditRow));
 }
 
-function auditRow(event: AuditEventInput, now: string) {
+/** Maximum number of events written by one insert; 12 columns each stay under every bind limit. */
+export const MAX_AUDIT_BATCH = 500;
+
+/**
+ * Appends several events in one multi-row insert, so that they commit together: all of them or
+ * none. Takes at most MAX_AUDIT_BATCH rows, made by `toAuditRow` when each event happened.
+ */
+export async function recordAuditRows(storage: Storage, rows: AuditRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await storage.db.insertInto('audit_events').values(rows).execute();
+}
+
+/** A row of the audit table, ready to insert. */
+export type AuditRow = Insertable<AuditEventTable>;
+
+/** Builds the row of an event, with its id and time taken now. */
+export function toAuditRow(event: AuditEventInput): AuditRow {
   const targets = event.targets ?? {};
   return {
     id: newId(),
@@ -77,7 +90,7 @@ function auditRow(event: AuditEventInput, now: string) {
     outcome: event.outcome,
     reason: event.reason?.slice(0, 100) ?? null,
     request_id: event.requestId?.slice(0, 200) ?? null,
-    created_at: now,
+    created_at: nowIso(),
   };
 }
 

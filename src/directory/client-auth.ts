@@ -1,5 +1,6 @@
 import type { Storage } from '../storage/database.js';
 import { nowIso } from '../storage/ids.js';
+import { noteClientChange } from './client-changes.js';
 import { getClient } from './clients.js';
 import { ConflictError, InvalidFieldError } from './errors.js';
 import { generateSecret, hashSecret } from './secret-hash.js';
@@ -191,6 +192,7 @@ async function saveAuth(
     .set({ ...values, updated_at: updatedAt })
     .where('client_id', '=', clientId)
     .executeTakeFirst();
+  noteClientChange();
   if (existing.numUpdatedRows > 0n) return;
 
   await storage.db
@@ -203,4 +205,5 @@ async function saveAuth(
       updated_at: updatedAt,
     })
     .execute();
+  noteClientChange();
 }

@@ -3,6 +3,7 @@ import type { JSONWebKeySet } from 'jose';
 import type { Storage } from '../storage/database.js';
 import { newId, nowIso } from '../storage/ids.js';
 import type { OAuthClientTable } from '../storage/schema.js';
+import { noteClientChange } from './client-changes.js';
 import { InvalidFieldError, NotFoundError } from './errors.js';
 import { getServiceAccount } from './service-accounts.js';
 
@@ -130,6 +131,7 @@ export async function setClientKeys(
     .where('org_id', '=', orgId)
     .where('client_id', '=', clientId)
     .executeTakeFirst();
+  noteClientChange();
   if (result.numUpdatedRows === 0n) throw new NotFoundError('client', clientId);
   return getClient(storage, orgId, clientId);
 }
@@ -144,6 +146,7 @@ export async function deleteClient(
     .where('org_id', '=', orgId)
     .where('client_id', '=', clientId)
     .executeTakeFirst();
+  noteClientChange();
   if (result.numDeletedRows === 0n) throw new NotFoundError('client', clientId);
 }
 

@@ -1,5 +1,6 @@
 import type { Storage } from '../storage/database.js';
 import { newId, nowIso } from '../storage/ids.js';
+import { noteClientChange } from './client-changes.js';
 import { ConflictError, NotFoundError } from './errors.js';
 
 export interface Organization {
@@ -43,6 +44,7 @@ export async function deleteOrganization(storage: Storage, id: string): Promise<
     .deleteFrom('organizations')
     .where('id', '=', id)
     .executeTakeFirst();
+  noteClientChange();
   if (result.numDeletedRows === 0n) throw new NotFoundError('organization', id);
 }
 

@@ -1,6 +1,7 @@
 import type { Storage } from '../storage/database.js';
 import { newId, nowIso } from '../storage/ids.js';
 import type { ServiceAccountTable } from '../storage/schema.js';
+import { noteClientChange } from './client-changes.js';
 import { ConflictError, NotFoundError } from './errors.js';
 
 export interface ServiceAccount {
@@ -87,6 +88,7 @@ export async function deleteServiceAccount(
     .where('org_id', '=', orgId)
     .where('id', '=', id)
     .executeTakeFirst();
+  noteClientChange();
   if (result.numDeletedRows === 0n) throw new NotFoundError('service account', id);
 }
 
@@ -106,6 +108,7 @@ export async function setServiceAccountDisabled(
     .where('org_id', '=', orgId)
     .where('id', '=', id)
     .executeTakeFirst();
+  noteClientChange();
   if (result.numUpdatedRows === 0n) throw new NotFoundError('service account', id);
   return getServiceAccount(storage, orgId, id);
 }

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } f
 import type { AppContext } from '../server/context.js';
 import { noteRequest } from '../server/request-context.js';
 import { AssertionJtiStore } from './client-auth/jti-replay.js';
+import { RegisteredClientCache } from './client-auth/registered-client.js';
 import {
   BodyTooLargeError,
   InvalidRequestError,
@@ -54,6 +55,7 @@ export const oauthPlugin: FastifyPluginAsync<{ context: AppContext }> = async (
       logger: app.log,
       fetch: context.metrics?.countJwksFetches(fetchJwksDocument),
     }),
+    clients: new RegisteredClientCache(context.storage),
     jtiStore: new AssertionJtiStore(context.storage),
     revocations: new RevokedTokenStore(context.storage),
     rateLimiter: new RateLimiter(),

@@ -2,6 +2,7 @@ import type { OAuthClient } from '../directory/clients.js';
 import type { ServiceAccount } from '../directory/service-accounts.js';
 import type { AppContext } from '../server/context.js';
 import type { AssertionJtiStore } from './client-auth/jti-replay.js';
+import type { RegisteredClientCache } from './client-auth/registered-client.js';
 import type { RemoteJwksCache } from './jwks/remote-jwks-cache.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RevokedTokenStore } from './tokens/revoked-tokens.js';
@@ -10,6 +11,7 @@ import type { RevokedTokenStore } from './tokens/revoked-tokens.js';
 export interface TokenServices {
   context: AppContext;
   jwksCache: RemoteJwksCache;
+  clients: RegisteredClientCache;
   jtiStore: AssertionJtiStore;
   revocations: RevokedTokenStore;
   rateLimiter: RateLimiter;

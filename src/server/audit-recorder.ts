@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type AuditEventInput, recordAuditEvent } from '../directory/audit.js';
+import { type AuditEventInput, toAuditRow } from '../directory/audit.js';
+import { AuditWriter } from './audit-writer.js';
 import type { AppContext } from './context.js';
 import { requestActor, requestNote } from './request-context.js';
 import { isAdminWrite, isTokenRequest, routeOf, scimOperationOf } from './surfaces.js';
@@ -33,10 +34,14 @@ const TARGET_PARAMS = ['serviceAccountId', 'clientId', 'directoryId', 'grantId',
 
 /**
  * Records in the audit log every admin write, every token request and every SCIM write, with
- * its outcome. It runs in `onSend`, before the response is sent, so that shutdown never cuts a
- * record short. A failed audit write is logged and counted, but it does not fail the request.
+ * its outcome. It runs in `onSend` and waits until the event has committed, so a response is sent
+ * only after its event is stored and shutdown never cuts a record short. Concurrent requests share
+ * one commit (see AuditWriter). A failed audit write is logged and counted, but it does not fail
+ * the request.
  */
 export function installAuditRecording(app: FastifyInstance, context: AppContext): void {
+  const writer = new AuditWriter(context.storage, app.log, toAuditRow);
+
   // TODO: a SCIM write and its audit event commit in separate transactions, so a crash between
   // the two loses the event; writing it with the directory's change event would close that gap.
   app.addHook('onSend', async (request, reply, payload) => {
@@ -44,7 +49,7 @@ export function installAuditRecording(app: FastifyInstance, context: AppContext)
     if (!event) return payload;
 
     try {
-      await recordAuditEvent(context.storage, event);
+      await writer.write(event);
     } catch (error) {
       context.metrics?.auditFailures.inc();
       request.log.error({ err: error, action: event.action }, 'audit event not recorded');

@@ -37,6 +37,33 @@ describeEachDatabase('assertion jti store', (database) => {
     assert.equal(await store.consume('client-b', 'jti-3', inFiveMinutes()), true);
   });
 
+  test('concurrent repeats accepted once', async () => {
+    const store = new AssertionJtiStore(storage);
+    const expiresAt = inFiveMinutes();
+
+    const results = await Promise.all([
+      store.consume('client-d', 'jti-4', expiresAt),
+      store.consume('client-d', 'jti-4', expiresAt),
+      store.consume('client-d', 'jti-5', expiresAt),
+      store.consume('client-d', 'jti-4', expiresAt),
+    ]);
+
+    assert.deepEqual(results, [true, false, true, false]);
+  });
+
+  test('concurrent use across stores accepted once', async () => {
+    const first = new AssertionJtiStore(storage);
+    const second = new AssertionJtiStore(storage);
+    const expiresAt = inFiveMinutes();
+
+    const results = await Promise.all([
+      first.consume('client-e', 'jti-6', expiresAt),
+      second.consume('client-e', 'jti-6', expiresAt),
+    ]);
+
+    assert.equal(results.filter(Boolean).length, 1);
+  });
+
   test('expired rows deleted', async () => {
     await storage.db
       .insertInto('assertion_jtis')

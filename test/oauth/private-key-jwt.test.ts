@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { decodeJwt, SignJWT } from 'jose';
-import { deleteServiceAccount } from '../../src/directory/service-accounts.js';
+import { setClientKeys } from '../../src/directory/clients.js';
+import {
+  deleteServiceAccount,
+  setServiceAccountDisabled,
+} from '../../src/directory/service-accounts.js';
 import type { RunningServer } from '../../src/server/start.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import {
@@ -96,6 +100,36 @@ describeEachDatabase('private_key_jwt', (database) => {
     const result = await tokenFor({ header: { typ: 'client-authentication+jwt' } }, eddsa);
 
     assert.equal(result.status, 200);
+  });
+
+  for (const alg of ['RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES384', 'ES512']) {
+    test(`${alg} client`, async () => {
+      const provisioned = await provisionClient(server.context.storage, { alg });
+      const result = await tokenFor({}, provisioned);
+
+      assert.equal(result.status, 200);
+    });
+  }
+
+  test('altered signature byte', async () => {
+    const assertion = await signAssertion(integrator.key, integrator.client.clientId, server.url);
+    const signatureStart = assertion.lastIndexOf('.') + 1;
+    const flipped = assertion[signatureStart] === 'A' ? 'B' : 'A';
+    const altered = `${assertion.slice(0, signatureStart)}${flipped}${assertion.slice(signatureStart + 1)}`;
+    const result = await requestToken(server.url, assertionParams(altered));
+
+    assertClientAuthFailure(result, logs, 'signature verification failed');
+  });
+
+  test('signature outside base64url', async () => {
+    const assertion = await signAssertion(integrator.key, integrator.client.clientId, server.url);
+    const result = await requestToken(server.url, assertionParams(`${assertion}*`));
+
+    assertClientAuthFailure(
+      result,
+      logs,
+      'the client assertion signature is not base64url-encoded',
+    );
   });
 
   test('no kid with one fitting key', async () => {
@@ -370,5 +404,54 @@ describeEachDatabase('private_key_jwt', (database) => {
     const result = await tokenFor({}, deleted);
 
     assertClientAuthFailure(result, logs, 'unknown client');
+  });
+
+  test('account disabled after a token', async () => {
+    const provisioned = await provisionClient(server.context.storage);
+    const first = await tokenFor({}, provisioned);
+    await setServiceAccountDisabled(
+      server.context.storage,
+      provisioned.orgId,
+      provisioned.serviceAccount.id,
+      true,
+    );
+    const second = await tokenFor({}, provisioned);
+
+    assert.equal(first.status, 200);
+    assertClientAuthFailure(second, logs, 'the service account of this client is disabled');
+  });
+
+  test('key replaced after a token', async () => {
+    const provisioned = await provisionClient(server.context.storage);
+    const first = await tokenFor({}, provisioned);
+    const replacement = await generateIntegratorKey('RS256');
+    await setClientKeys(server.context.storage, provisioned.orgId, provisioned.client.clientId, {
+      jwks: { keys: [replacement.publicJwk] },
+      jwksUri: null,
+    });
+    const withOldKey = await tokenFor({}, provisioned);
+    const withNewKey = await tokenFor({}, { ...provisioned, key: replacement });
+
+    assert.equal(first.status, 200);
+    assertClientAuthFailure(
+      withOldKey,
+      logs,
+      `unknown kid ${JSON.stringify(provisioned.key.kid)}: no key with this kid is registered for the client`,
+    );
+    assert.equal(withNewKey.status, 200);
+  });
+
+  test('same kid with new key material', async () => {
+    const provisioned = await provisionClient(server.context.storage);
+    const first = await tokenFor({}, provisioned);
+    const replacement = await generateIntegratorKey('RS256', provisioned.key.kid);
+    await setClientKeys(server.context.storage, provisioned.orgId, provisioned.client.clientId, {
+      jwks: { keys: [replacement.publicJwk] },
+      jwksUri: null,
+    });
+    const withOldKey = await tokenFor({}, provisioned);
+
+    assert.equal(first.status, 200);
+    assertClientAuthFailure(withOldKey, logs, 'signature verification failed');
   });
 });

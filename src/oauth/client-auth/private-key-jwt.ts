@@ -1,12 +1,12 @@
-import { compactVerify, decodeJwt, importJWK, type JWTPayload, errors as joseErrors } from 'jose';
+import { decodeJwt, type JWTPayload } from 'jose';
 import { InvalidClientError, InvalidRequestError } from '../errors.js';
 import { jwksFetchOptions } from '../jwks/fetch-options.js';
 import { TOKEN_PATH } from '../paths.js';
 import type { TokenParams } from '../token-params.js';
-import type { AssertionAlgorithm } from './algorithms.js';
 import { checkAssertionClaims } from './assertion-claims.js';
 import { readAssertionHeader } from './assertion-header.js';
 import { selectAssertionKey } from './assertion-key.js';
+import { verifyAssertionSignature } from './assertion-signature.js';
 import type { ClientAuthMethod } from './method.js';
 import { findRegisteredClient } from './registered-client.js';
 
@@ -58,7 +58,7 @@ export const privateKeyJwt: ClientAuthMethod = {
       jwksCache: services.jwksCache,
       fetchOptions: jwksFetchOptions(config),
     });
-    await verifySignature(assertion, key, header.alg, { clientId, kid: key.kid });
+    verifyAssertionSignature(assertion, key, header.alg, { clientId, kid: key.kid });
 
     const { jti, exp } = checkAssertionClaims(payload, {
       clientId,
@@ -109,36 +109,6 @@ function decodePayload(assertion: string): JWTPayload {
   } catch {
     throw new InvalidClientError(
       'the client assertion payload is not a base64url-encoded JSON object',
-    );
-  }
-}
-
-async function verifySignature(
-  assertion: string,
-  jwk: Parameters<typeof importJWK>[0],
-  alg: AssertionAlgorithm,
-  detail: Record<string, unknown>,
-): Promise<void> {
-  let key: Awaited<ReturnType<typeof importJWK>>;
-  try {
-    key = await importJWK(jwk, alg);
-  } catch (error) {
-    throw new InvalidClientError(
-      `the key ${JSON.stringify(jwk.kid ?? '')} is not a valid public key for ${alg}`,
-      { ...detail, cause: (error as Error).message },
-    );
-  }
-
-  try {
-    await compactVerify(assertion, key, { algorithms: [alg] });
-  } catch (error) {
-    if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
-      throw new InvalidClientError('signature verification failed', detail);
-    }
-    // jose rejects weak keys here, such as RSA keys under 2048 bits; its message names the rule.
-    throw new InvalidClientError(
-      `the client assertion could not be verified: ${(error as Error).message}`,
-      detail,
     );
   }
 }
