@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify';
 import { type Config, withBoundPort } from '../config/index.js';
 import { bootstrap } from '../directory/bootstrap.js';
 import { AccessTokenService } from '../oauth/access-token.js';
@@ -54,11 +54,15 @@ export async function startServer(
   options: { logger?: FastifyServerOptions['logger'] } = {},
 ): Promise<RunningServer> {
   const metrics = new Metrics();
+  // The app's logger exists only once the app is built, after migrations.
+  let log: FastifyBaseLogger | undefined;
   const storage = openStorage({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.ops.databasePoolSize,
     onQuery: (durationMs, ok) => metrics.observeQuery(durationMs, ok),
+    onConnectionError: (error) =>
+      log?.warn({ err: error }, 'an idle PostgreSQL connection failed; the pool will open another'),
   });
   metrics.watchPool(() => storage.poolStats());
   try {
@@ -87,6 +91,7 @@ export async function startServer(
 
     const state: ServerState = { draining: false };
     const app = await buildApp({ context, logger: options.logger, state });
+    log = app.log;
     await app.listen({ host: config.host, port: config.port });
 
     const address = app.server.address();

@@ -29,6 +29,11 @@ export interface StorageOptions {
   poolSize?: number;
   /** Called after each query with its duration in milliseconds and whether it succeeded. */
   onQuery?: (durationMs: number, ok: boolean) => void;
+  /**
+   * Called when an idle PostgreSQL connection fails, such as when the server restarts or a
+   * database is dropped. The pool discards the connection and opens another when needed.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 /** File name of the embedded database inside the data directory. */
@@ -37,7 +42,14 @@ export const SQLITE_FILE_NAME = 'scimd.sqlite';
 /** Opens the database chosen by the options; it does not run migrations. */
 export function openStorage(options: StorageOptions): Storage {
   const log = queryLogger(options.onQuery);
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10, log);
+  if (options.databaseUrl) {
+    return openPostgres(
+      options.databaseUrl,
+      options.poolSize ?? 10,
+      log,
+      options.onConnectionError,
+    );
+  }
   return openSqlite(path.join(options.dataDir, SQLITE_FILE_NAME), log);
 }
 
@@ -66,8 +78,16 @@ function openSqlite(file: string, log: KyselyConfig['log']): Storage {
   };
 }
 
-function openPostgres(url: string, poolSize: number, log: KyselyConfig['log']): Storage {
+function openPostgres(
+  url: string,
+  poolSize: number,
+  log: KyselyConfig['log'],
+  onConnectionError: StorageOptions['onConnectionError'],
+): Storage {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // Without a listener, an error on an idle connection is an uncaught exception that ends the
+  // process (node-postgres emits it on the pool).
+  pool.on('error', (error) => onConnectionError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   return {
     db,
