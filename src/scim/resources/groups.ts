@@ -27,7 +27,7 @@ type JsonObject = Record<string, unknown>;
 export type GroupRecord = ResourceRecord;
 
 /** Groups live in `scim_groups`; displayName is unique per directory, case-insensitively. */
-const groupStore: ResourceStore = {
+export const groupStore: ResourceStore = {
   table: 'scim_groups',
   resourceType: { ...groupResourceType, name: 'Group' },
   filterColumns: {

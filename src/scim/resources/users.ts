@@ -29,7 +29,7 @@ export type UserRecord = ResourceRecord;
  * Users live in `scim_users`. `userName` is case-insensitive (RFC 7643 §4.1), so its key column
  * stores the lower-cased value under a unique index; `id` and `externalId` are case-exact.
  */
-const userStore: ResourceStore = {
+export const userStore: ResourceStore = {
   table: 'scim_users',
   resourceType: { ...userResourceType, name: 'User' },
   filterColumns: {
