@@ -53,9 +53,17 @@ export async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Runs a script to completion on `core` and returns its last stdout line parsed as JSON. */
-export async function runPinned<T>(script: string, core: number, input: unknown): Promise<T> {
-  const nodeArgs = ['--import', TSX, path.join(BENCH_DIR, script)];
+/**
+ * Runs a script to completion on `core` with `input` as JSON on stdin and `scriptArgs` on its command
+ * line, and returns its last stdout line parsed as JSON.
+ */
+export async function runPinned<T>(
+  script: string,
+  core: number,
+  input: unknown,
+  scriptArgs: string[] = [],
+): Promise<T> {
+  const nodeArgs = ['--import', TSX, path.join(BENCH_DIR, script), ...scriptArgs];
   const command = canPin() ? 'taskset' : process.execPath;
   const args = canPin() ? ['-c', String(core), process.execPath, ...nodeArgs] : nodeArgs;
 

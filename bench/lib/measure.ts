@@ -1,0 +1,99 @@
+import { type LoadResult, type LoadSpec, medianRun, runLoad } from './load.js';
+import type { CaseResult } from './report.js';
+
+/** How long each case runs. */
+export interface MeasureSettings {
+  durationSeconds: number;
+  runs: number;
+  warmupSeconds: number;
+}
+
+/** What identifies a case in the report. */
+export interface CaseLabel {
+  group: string;
+  name: string;
+  server: string;
+  /** Users in the directory when the case ran. */
+  users?: number;
+  /** A fact the reader needs next to the figures, such as the size of the patched group. */
+  note?: string;
+}
+
+/** Builds the load of one run; `lastRate` is the best requests per second so far. */
+export type PrepareRun = (
+  seconds: number,
+  label: string,
+  lastRate?: number,
+) => LoadSpec | Promise<LoadSpec>;
+
+/** Runs cases and collects their results in `results`, in the order they ran. */
+export class Measurer {
+  readonly results: CaseResult[] = [];
+
+  constructor(private readonly settings: MeasureSettings) {}
+
+  /** Loads each case prepares: the warm-up and the measured runs. */
+  get preparationsPerCase(): number {
+    return this.settings.runs + 1;
+  }
+
+  /** Warms up, then measures `settings.runs` runs and records the median by requests per second. */
+  async measure(label: CaseLabel, prepare: PrepareRun): Promise<CaseResult> {
+    const warmup = await runLoad(await prepare(this.settings.warmupSeconds, 'warmup'));
+    const runs: LoadResult[] = [];
+    let lastRate = warmup.requestsPerSecond;
+    for (let run = 0; run < this.settings.runs; run++) {
+      const result = await runLoad(
+        await prepare(this.settings.durationSeconds, `run${run}`, lastRate),
+      );
+      runs.push(result);
+      lastRate = Math.max(lastRate, result.requestsPerSecond);
+    }
+
+    const median = medianRun(runs);
+    const failures = runs.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
+    const item: CaseResult = {
+      ...label,
+      connections: median.connections,
+      result: median,
+      runs,
+      failures,
+    };
+    this.results.push(item);
+    this.log(item);
+    return item;
+  }
+
+  /** Records a case that did not run, with the reason. */
+  skip(label: CaseLabel, reason: string): void {
+    const item: CaseResult = { ...label, connections: 0, runs: [], failures: 0, skipped: reason };
+    this.results.push(item);
+    this.log(item);
+  }
+
+  /** Records a case that failed before its load started, such as a failed probe request. */
+  fail(label: CaseLabel, reason: string): void {
+    const item: CaseResult = { ...label, connections: 0, runs: [], failures: 1, note: reason };
+    this.results.push(item);
+    this.log(item);
+  }
+
+  private log(item: CaseResult): void {
+    const where = `${item.group.padEnd(8)} ${item.name.padEnd(30)} ${item.server.padEnd(20)} ${String(item.users ?? '').padStart(8)}`;
+    if (item.skipped) {
+      process.stderr.write(`${where}  skipped: ${item.skipped}\n`);
+      return;
+    }
+    if (!item.result) {
+      process.stderr.write(`${where}  FAILED: ${item.note}\n`);
+      return;
+    }
+    const { result } = item;
+    const failed = item.failures
+      ? `  FAILED: ${item.failures} non-2xx or errors (${result.timeouts} timeouts), statuses ${JSON.stringify(result.statusCodes)}`
+      : '';
+    process.stderr.write(
+      `${where} ${String(item.connections).padStart(3)} conn ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.latencyP50Ms} ms  p99 ${result.latencyP99Ms} ms${failed}\n`,
+    );
+  }
+}

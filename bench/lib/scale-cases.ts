@@ -1,0 +1,275 @@
+// The cases that show how scimd holds up as a directory grows: indexed reads at 1 connection
+// (their latency should stay flat), and at 50 connections a sorted first page, a page deep in a
+// cursor walk, a membership add to a large group and a Bulk of creates. A case whose feature the
+// build lacks, as /ServiceProviderConfig or a probe request shows, is recorded as skipped.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CaseLabel, Measurer } from './measure.js';
+import { userBody } from './people.js';
+import {
+  basePath,
+  filterPath,
+  probe,
+  type ScimTarget,
+  samplePaths,
+  scimHeaders,
+} from './scim-target.js';
+
+const NOT_SUPPORTED = 'not supported by this build';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+const BULK_OPERATIONS = 1000;
+// Each Bulk request carries 1 000 creates, so a few in flight already keep the server busy.
+const BULK_CONNECTIONS = 4;
+
+/** The indexed reads whose latency the report compares across directory sizes. */
+export const INDEXED_READS = [
+  'GET /Users/{id}',
+  'filter userName eq',
+  'filter emails.value eq',
+  'filter externalId eq',
+] as const;
+
+type ServiceProviderConfig = {
+  sort?: { supported?: boolean };
+  bulk?: { supported?: boolean; maxOperations?: number; maxPayloadSize?: number };
+  pagination?: { cursor?: boolean; maxPageSize?: number };
+};
+
+/** Runs the scale cases against a seeded scimd. */
+export async function runScaleCases(measurer: Measurer, target: ScimTarget): Promise<void> {
+  const config = await probe(target, 'GET', '/ServiceProviderConfig');
+  if (config.status !== 200) {
+    throw new Error(`GET /ServiceProviderConfig returned ${config.status}`);
+  }
+  const features = config.body as ServiceProviderConfig;
+
+  await indexedReads(measurer, target);
+  await sortedFirstPage(measurer, target, features);
+  await deepCursorPage(measurer, target, features);
+  await largeGroupAdd(measurer, target);
+  await bulkCreates(measurer, target, features);
+}
+
+function label(target: ScimTarget, name: string, note?: string): CaseLabel {
+  return { group: 'scale', name, server: target.server, users: target.users, note };
+}
+
+async function indexedReads(measurer: Measurer, target: ScimTarget): Promise<void> {
+  const base = basePath(target);
+  const user = target.sample[0]!;
+  const cases: Array<[string, (user: ScimTarget['sample'][number]) => string, string]> = [
+    ['GET /Users/{id}', (u) => `${base}/Users/${u.id}`, `/Users/${user.id}`],
+    ['filter userName eq', (u) => filterPath(target, 'userName', u.userName), ''],
+    ['filter emails.value eq', (u) => filterPath(target, 'emails.value', u.email), ''],
+    ['filter externalId eq', (u) => filterPath(target, 'externalId', u.externalId), ''],
+  ];
+
+  for (const [name, makePath, probePath] of cases) {
+    // A filter must find exactly the sampled user; a 400 means this build lacks the filter.
+    const relative = probePath || makePath(user).slice(base.length);
+    const first = await probe(target, 'GET', relative);
+    if (first.status === 400 && probePath === '') {
+      measurer.skip(label(target, name), `${NOT_SUPPORTED} (${String(first.body?.detail)})`);
+      continue;
+    }
+    if (first.status !== 200) {
+      measurer.fail(label(target, name), `probe returned ${first.status}`);
+      continue;
+    }
+    if (probePath === '' && first.body?.totalResults !== 1) {
+      measurer.fail(
+        label(target, name),
+        `probe found ${String(first.body?.totalResults)} users instead of 1: the seeded rows may miss what this filter reads`,
+      );
+      continue;
+    }
+
+    await measurer.measure(label(target, name), (seconds) => ({
+      url: target.scimBaseUrl,
+      method: 'GET',
+      headers: scimHeaders(target),
+      paths: samplePaths(target, 1000, makePath),
+      connections: 1,
+      durationSeconds: seconds,
+    }));
+  }
+}
+
+async function sortedFirstPage(
+  measurer: Measurer,
+  target: ScimTarget,
+  features: ServiceProviderConfig,
+): Promise<void> {
+  const name = 'first page of 100 by userName';
+  if (!features.sort?.supported) {
+    measurer.skip(label(target, name), `${NOT_SUPPORTED} (sort.supported is false)`);
+    return;
+  }
+  const relative = '/Users?sortBy=userName&count=100';
+  const first = await probe(target, 'GET', relative);
+  if (first.status !== 200) {
+    measurer.fail(label(target, name), `GET ${relative} returned ${first.status}`);
+    return;
+  }
+
+  await measurer.measure(label(target, name), (seconds) => ({
+    url: `${target.scimBaseUrl}${relative}`,
+    method: 'GET',
+    headers: scimHeaders(target),
+    connections: 50,
+    durationSeconds: seconds,
+  }));
+}
+
+/**
+ * Walks the cursor pages (RFC 9865) to the middle of the directory with the largest page the
+ * server allows, then measures pages of 100 from there.
+ */
+async function deepCursorPage(
+  measurer: Measurer,
+  target: ScimTarget,
+  features: ServiceProviderConfig,
+): Promise<void> {
+  const name = 'cursor page in the middle';
+  if (!features.pagination?.cursor) {
+    measurer.skip(label(target, name), `${NOT_SUPPORTED} (pagination.cursor is false)`);
+    return;
+  }
+
+  const pageSize = Math.min(features.pagination.maxPageSize ?? 100, 1000);
+  let cursor = '';
+  let walked = 0;
+  while (walked < target.users / 2) {
+    const relative = `/Users?count=${pageSize}&cursor=${encodeURIComponent(cursor)}`;
+    const page = await probe(target, 'GET', relative);
+    const next = page.body?.nextCursor;
+    if (page.status !== 200 || typeof next !== 'string') {
+      measurer.fail(
+        label(target, name),
+        `GET ${relative} after ${walked} users returned ${page.status} without a nextCursor`,
+      );
+      return;
+    }
+    cursor = next;
+    walked += pageSize;
+  }
+
+  await measurer.measure(label(target, name, `after ${walked} users`), (seconds) => ({
+    url: `${target.scimBaseUrl}/Users?count=100&cursor=${encodeURIComponent(cursor)}`,
+    method: 'GET',
+    headers: scimHeaders(target),
+    connections: 50,
+    durationSeconds: seconds,
+  }));
+}
+
+/**
+ * Adds one user to the large group per request. Each run takes its own slice of the users in no
+ * group, so that every add writes a row; a run that uses up its slice ends early.
+ */
+async function largeGroupAdd(measurer: Measurer, target: ScimTarget): Promise<void> {
+  const name = 'PATCH add member, large group';
+  const group = target.largeGroup;
+  if (!group || target.outsiders.length === 0) {
+    measurer.skip(label(target, name), 'the seed made no large group or no user outside it');
+    return;
+  }
+  const note = `group of ${group.members} members`;
+  const body = (memberId: string) =>
+    JSON.stringify({
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'add', path: 'members', value: [{ value: memberId }] }],
+    });
+
+  const first = await probe(
+    target,
+    'PATCH',
+    `/Groups/${group.id}`,
+    JSON.parse(body(target.outsiders[0]!)),
+  );
+  if (first.status !== 200 && first.status !== 204) {
+    measurer.fail(label(target, name, note), `probe PATCH returned ${first.status}`);
+    return;
+  }
+
+  let nextOutsider = 1;
+  await measurer.measure(label(target, name, note), (seconds, run) => {
+    const file = path.join(target.workDir, `group-add-${target.users}-${run}.txt`);
+    const share = Math.max(1, Math.floor(target.outsiders.length / measurer.preparationsPerCase));
+    const ids = target.outsiders.slice(nextOutsider, nextOutsider + share);
+    nextOutsider += ids.length;
+    fs.writeFileSync(file, `${(ids.length > 0 ? ids : target.outsiders).map(body).join('\n')}\n`);
+    return {
+      url: `${target.scimBaseUrl}/Groups/${group.id}`,
+      method: 'PATCH',
+      headers: scimHeaders(target),
+      bodiesFile: file,
+      connections: 50,
+      durationSeconds: seconds,
+    };
+  });
+}
+
+async function bulkCreates(
+  measurer: Measurer,
+  target: ScimTarget,
+  features: ServiceProviderConfig,
+): Promise<void> {
+  const name = `Bulk of ${BULK_OPERATIONS} creates`;
+  const bulk = features.bulk;
+  let created = 0;
+  const request = () =>
+    JSON.stringify({
+      schemas: [BULK_REQUEST],
+      Operations: Array.from({ length: BULK_OPERATIONS }, () => {
+        const index = created++;
+        return {
+          method: 'POST',
+          path: '/Users',
+          bulkId: `b${index}`,
+          data: userBody('bulk', index),
+        };
+      }),
+    });
+
+  const sample = request();
+  if (!bulk?.supported) {
+    measurer.skip(label(target, name), `${NOT_SUPPORTED} (bulk.supported is false)`);
+    return;
+  }
+  if ((bulk.maxOperations ?? 0) < BULK_OPERATIONS || (bulk.maxPayloadSize ?? 0) < sample.length) {
+    measurer.skip(
+      label(target, name),
+      `the server allows ${bulk.maxOperations} operations and ${bulk.maxPayloadSize} bytes; the request has ${BULK_OPERATIONS} and ${sample.length}`,
+    );
+    return;
+  }
+
+  // Every operation of the probe must succeed: a 200 for the request says nothing about them.
+  const first = await probe(target, 'POST', '/Bulk', JSON.parse(sample));
+  const operations = (first.body?.Operations ?? []) as Array<{ status?: string | number }>;
+  const failed = operations.filter((operation) => String(operation.status) !== '201');
+  if (first.status !== 200 || operations.length !== BULK_OPERATIONS || failed.length > 0) {
+    measurer.fail(
+      label(target, name),
+      `probe Bulk returned ${first.status} with ${operations.length} results, ${failed.length} not 201`,
+    );
+    return;
+  }
+
+  await measurer.measure(label(target, name), (seconds, run, lastRate) => {
+    const file = path.join(target.workDir, `bulk-${target.users}-${run}.txt`);
+    const perSecond = lastRate ? lastRate * 1.5 : 1000 / Math.max(first.milliseconds, 1);
+    const count = Math.max(BULK_CONNECTIONS, Math.ceil(seconds * perSecond));
+    fs.writeFileSync(file, `${Array.from({ length: count }, request).join('\n')}\n`);
+    return {
+      url: `${target.scimBaseUrl}/Bulk`,
+      method: 'POST',
+      headers: scimHeaders(target),
+      bodiesFile: file,
+      connections: BULK_CONNECTIONS,
+      durationSeconds: seconds,
+    };
+  });
+}
