@@ -38,7 +38,19 @@ export class Measurer {
   }
 
   /** Warms up, then measures `settings.runs` runs and records the median by requests per second. */
-  async measure(label: CaseLabel, prepare: PrepareRun): Promise<CaseResult> {
+  async measure(label: CaseLabel, prepare: PrepareRun): Promise<CaseResult | undefined> {
+    try {
+      return await this.measureRuns(label, prepare);
+    } catch (error) {
+      this.fail(
+        label,
+        `load run failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    }
+  }
+
+  private async measureRuns(label: CaseLabel, prepare: PrepareRun): Promise<CaseResult> {
     const warmup = await runLoad(await prepare(this.settings.warmupSeconds, 'warmup'));
     const runs: LoadResult[] = [];
     let lastRate = warmup.requestsPerSecond;

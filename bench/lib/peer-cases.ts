@@ -71,19 +71,24 @@ export async function runPeerCases(measurer: Measurer, target: ScimTarget): Prom
  */
 async function listPageCase(measurer: Measurer, target: ScimTarget): Promise<void> {
   const label = { group: 'scim', name: 'list page of 100', server: target.server };
-  const first = await probe(target, 'GET', '/Users?startIndex=1&count=100');
-  if (first.status !== 200) {
-    measurer.fail(
-      { ...label, users: target.users },
-      `GET /Users?startIndex=1&count=100 returned ${first.status}`,
-    );
-    return;
+  // The fastest of three requests, so that a cold first query does not count.
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const page = await probe(target, 'GET', '/Users?startIndex=1&count=100');
+    if (page.status !== 200) {
+      measurer.fail(
+        { ...label, users: target.users },
+        `GET /Users?startIndex=1&count=100 returned ${page.status}`,
+      );
+      return;
+    }
+    fastest = Math.min(fastest, page.milliseconds);
   }
 
-  const slow = first.milliseconds * CONNECTIONS > TIMEOUT_MS;
+  const slow = fastest * CONNECTIONS > TIMEOUT_MS;
   const connections = slow ? 1 : CONNECTIONS;
   const note = slow
-    ? `1 connection: one page took ${Math.round(first.milliseconds)} ms, so ${CONNECTIONS} queued requests would pass autocannon's ${TIMEOUT_MS / 1000} s timeout`
+    ? `1 connection: one page took ${Math.round(fastest)} ms, so ${CONNECTIONS} queued requests would pass autocannon's ${TIMEOUT_MS / 1000} s timeout`
     : undefined;
   const base = basePath(target);
   const lastStart = Math.max(1, target.users - 100);

@@ -35,7 +35,8 @@ export async function startPinned<T>(
     let buffer = '';
     child.stdout?.on('data', (chunk) => {
       buffer += chunk;
-      const match = /^READY (.*)$/m.exec(buffer);
+      // Waits for the newline: a long READY line arrives in several chunks.
+      const match = /^READY (.*)\n/m.exec(buffer);
       if (match?.[1]) resolve(JSON.parse(match[1]) as T);
     });
     child.on('exit', (code) => reject(new Error(`${script} exited with ${code}: ${stderr}`)));

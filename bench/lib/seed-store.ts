@@ -73,7 +73,9 @@ export async function seedDirectory(
   const prefix = plan.prefix ?? 'seed';
   const largeGroupMembers = Math.min(plan.users, plan.largeGroupMembers ?? 100_000);
   const teams = plan.teams ?? 10;
-  const teamSize = Math.min(plan.teamSize ?? 100, Math.floor(plan.users / Math.max(teams, 1)));
+  // Teams are drawn from the large group's members, so that the users after them stay in no group.
+  const teamPool = largeGroupMembers > 0 ? largeGroupMembers : plan.users;
+  const teamSize = Math.min(plan.teamSize ?? 100, Math.floor(teamPool / Math.max(teams, 1)));
   const groupedUsers = Math.max(largeGroupMembers, teams * teamSize);
 
   await checkDirectory(storage, directoryId);
