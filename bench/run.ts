@@ -236,7 +236,10 @@ async function benchScim(): Promise<void> {
       ...(wanted('scim') ? settings.peerScales : []),
     ]),
   ].sort((a, b) => a - b);
-  for (const users of sqliteSizes) await benchScimd('scimd (SQLite)', users, {});
+  // An empty URL keeps the server on SQLite although this process has SCIMD_BENCH_DATABASE_URL.
+  for (const users of sqliteSizes) {
+    await benchScimd('scimd (SQLite)', users, { SCIMD_BENCH_DATABASE_URL: '' });
+  }
 
   const postgresUrl = process.env.SCIMD_BENCH_DATABASE_URL;
   if (postgresUrl) {

@@ -121,7 +121,14 @@ export function renderMarkdown(report: Report): string {
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node.js ${machine.node}, ${machine.os}. ` +
       (machine.pinned
         ? 'Each server runs on core 0 and the load generator (autocannon, in its own process) on core 1.'
-        : 'Servers and load generator were not pinned to separate cores.'),
+        : 'Servers and load generator were not pinned to separate cores.') +
+      (machine.loadAverage === undefined
+        ? ''
+        : ` The one-minute load average was ${machine.loadAverage} when the run started.`),
+    '',
+    'Run it with `npm run bench` (add `--quick` for a short check and `--write-docs` to rewrite this page);',
+    'the options are listed at the top of bench/run.ts. `npm run seed` fills a directory on its own.',
+    '1-connection cases send one request at a time and time each one; the others use autocannon.',
     '',
     `Each case: ${settings.warmupSeconds} s warm-up, then the median of ${settings.runs} run(s) of ${settings.durationSeconds} s. ` +
       `Directories are filled by the storage seeder (\`npm run seed\`) before their cases run: ${seedingWords(report)}.`,
