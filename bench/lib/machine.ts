@@ -9,7 +9,7 @@ export interface MachineInfo {
   node: string;
   os: string;
   pinned: boolean;
-  /** One-minute load average when the run started; other work on the machine skews results. */
+  /** One-minute load average when the run started. Other work on the machine skews results. */
   loadAverage?: number;
 }
 

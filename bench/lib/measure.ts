@@ -8,7 +8,7 @@ export interface MeasureSettings {
   warmupSeconds: number;
 }
 
-/** What identifies a case in the report. */
+/** The identity of a case in the report. */
 export interface CaseLabel {
   group: string;
   name: string;
@@ -19,7 +19,7 @@ export interface CaseLabel {
   note?: string;
 }
 
-/** Builds the load of one run; `lastRate` is the best requests per second so far. */
+/** Builds the load of one run. `lastRate` is the best requests per second so far. */
 export type PrepareRun = (
   seconds: number,
   label: string,
@@ -32,7 +32,7 @@ export class Measurer {
 
   constructor(private readonly settings: MeasureSettings) {}
 
-  /** Loads each case prepares: the warm-up and the measured runs. */
+  /** Number of loads each case prepares: the warm-up and the measured runs. */
   get preparationsPerCase(): number {
     return this.settings.runs + 1;
   }

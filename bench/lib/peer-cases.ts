@@ -64,10 +64,10 @@ export async function runPeerCases(measurer: Measurer, target: ScimTarget): Prom
 }
 
 /**
- * A page of 100 users at spread start indexes. A server that builds every stored user for each
- * page (SCIMMY 1.3 does) can take longer per request than autocannon's timeout divided by the
- * connections; then 50 queued requests all time out and the run completes none. Such a server
- * is measured at 1 connection instead, and the note says why.
+ * Measures a page of 100 users at spread start indexes. A server that builds every stored user
+ * for each page (SCIMMY 1.3 does) can take longer per request than autocannon's timeout divided
+ * by the connections. Then 50 queued requests all time out and the run completes none, so such a
+ * server is measured at 1 connection instead, with the reason in the note.
  */
 async function listPageCase(measurer: Measurer, target: ScimTarget): Promise<void> {
   const label = { group: 'scim', name: 'list page of 100', server: target.server };

@@ -6,7 +6,7 @@ const GIVEN_NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Fra
 const FAMILY_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen'];
 const DEPARTMENTS = ['Engineering', 'Sales', 'Finance', 'Support', 'Legal', 'Marketing'];
 
-/** A user as identity providers send it: name, a primary work email and the enterprise extension. */
+/** Builds user `index` as identity providers send it: name, a primary work email, enterprise data. */
 export function userBody(prefix: string, index: number): Record<string, unknown> {
   const givenName = GIVEN_NAMES[index % GIVEN_NAMES.length]!;
   const familyName = FAMILY_NAMES[Math.floor(index / GIVEN_NAMES.length) % FAMILY_NAMES.length]!;

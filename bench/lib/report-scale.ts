@@ -12,7 +12,12 @@ export const LARGEST_P50_GOAL_MS = 2;
 const SQLITE = 'scimd (SQLite)';
 const POSTGRES = 'scimd (PostgreSQL)';
 
-/** The scale case of `name` on `server` at `users`. */
+/** Formats a latency in milliseconds with at most three decimals. */
+export function formatMs(value: number): string {
+  return String(Number(value.toFixed(3)));
+}
+
+/** Finds the scale case of `name` on `server` at `users`. */
 export function findScale(
   report: Report,
   name: string,
@@ -28,7 +33,7 @@ export function findScale(
   );
 }
 
-/** p50 at the largest SQLite directory over p50 at the smallest, for one indexed read. */
+/** Computes p50 at the largest SQLite directory over p50 at the smallest, for one indexed read. */
 export function flatness(report: Report, name: string): number | undefined {
   const sizes = sqliteSizes(report);
   if (sizes.length < 2) return undefined;
@@ -37,7 +42,7 @@ export function flatness(report: Report, name: string): number | undefined {
   return smallest && largest !== undefined ? largest / smallest : undefined;
 }
 
-/** Renders the section; empty when no scale case ran. */
+/** Renders the section, or nothing when no scale case ran. */
 export function renderScaleSection(report: Report): string[] {
   const columns = [
     ...sqliteSizes(report).map((users) => ({ server: SQLITE, users, title: `SQLite ${users}` })),
@@ -68,7 +73,7 @@ export function renderScaleSection(report: Report): string[] {
     const cells = columns.map((column) =>
       cell(
         findScale(report, name, column.server, column.users),
-        (result) => `${result.latencyP50Ms} / ${result.latencyP99Ms}`,
+        (result) => `${formatMs(result.latencyP50Ms)} / ${formatMs(result.latencyP99Ms)}`,
       ),
     );
     const ratio = flatness(report, name);

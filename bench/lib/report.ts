@@ -1,6 +1,6 @@
 import type { LoadResult } from './load.js';
 import type { MachineInfo } from './machine.js';
-import { renderScaleSection } from './report-scale.js';
+import { formatMs, renderScaleSection } from './report-scale.js';
 
 export interface CaseResult {
   group: string;
@@ -9,12 +9,12 @@ export interface CaseResult {
   /** Users in the directory when the case ran. */
   users?: number;
   connections: number;
-  /** The median run by requests per second; absent when the case was skipped or failed early. */
+  /** The median run by requests per second, absent when the case was skipped or failed early. */
   result?: LoadResult;
   runs: LoadResult[];
   /** Unexpected non-2xx responses and connection errors over every run. */
   failures: number;
-  /** Why the case did not run, such as a feature this build lacks. */
+  /** The reason the case did not run, such as a feature this build lacks. */
   skipped?: string;
   /** A fact to show beside the figures, or why the case failed before its load started. */
   note?: string;
@@ -92,7 +92,7 @@ function resultRow(item: CaseResult): string {
     completed <= 0 && result.timeouts > 0
       ? `no request completed: ${result.timeouts} timed out`
       : '';
-  return `| ${item.group} | ${item.name} | ${item.server} | ${users} | ${item.connections} | ${format(result.requestsPerSecond, result.requestsPerSecond < 10 ? 1 : 0)} | ${result.latencyP50Ms} | ${result.latencyP99Ms} | ${item.failures} | ${[note, why].filter(Boolean).join('; ')} |`;
+  return `| ${item.group} | ${item.name} | ${item.server} | ${users} | ${item.connections} | ${format(result.requestsPerSecond, result.requestsPerSecond < 10 ? 1 : 0)} | ${formatMs(result.latencyP50Ms)} | ${formatMs(result.latencyP99Ms)} | ${item.failures} | ${[note, why].filter(Boolean).join('; ')} |`;
 }
 
 function seedingWords(report: Report): string {

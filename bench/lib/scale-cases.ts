@@ -1,7 +1,8 @@
-// The cases that show how scimd holds up as a directory grows: indexed reads at 1 connection
-// (their latency should stay flat), and at 50 connections a sorted first page, a page deep in a
-// cursor walk, a membership add to a large group and a Bulk of creates. A case whose feature the
-// build lacks, as /ServiceProviderConfig or a probe request shows, is recorded as skipped.
+// The cases that show how scimd holds up as a directory grows. Indexed reads run at 1 connection,
+// because their latency should stay flat. A sorted first page, a page deep in a cursor walk, a
+// membership add to a large group and a Bulk of creates run at 50 connections (Bulk at 4). A case
+// whose feature the build lacks, by /ServiceProviderConfig or a probe request, is recorded as
+// skipped.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CaseLabel, Measurer } from './measure.js';
@@ -66,7 +67,7 @@ async function indexedReads(measurer: Measurer, target: ScimTarget): Promise<voi
   ];
 
   for (const [name, makePath, probePath] of cases) {
-    // A filter must find exactly the sampled user; a 400 means this build lacks the filter.
+    // A filter must find exactly the sampled user. A 400 means that this build lacks the filter.
     const relative = probePath || makePath(user).slice(base.length);
     const first = await probe(target, 'GET', relative);
     if (first.status === 400 && probePath === '') {
@@ -166,7 +167,7 @@ async function deepCursorPage(
 
 /**
  * Adds one user to the large group per request. Each run takes its own slice of the users in no
- * group, so that every add writes a row; a run that uses up its slice ends early.
+ * group, so that every add writes a row. A run that uses up its slice ends early.
  */
 async function largeGroupAdd(measurer: Measurer, target: ScimTarget): Promise<void> {
   const name = 'PATCH add member, large group';
@@ -246,7 +247,7 @@ async function bulkCreates(
     return;
   }
 
-  // Every operation of the probe must succeed: a 200 for the request says nothing about them.
+  // Every operation of the probe must succeed, because the request's 200 covers none of them.
   const first = await probe(target, 'POST', '/Bulk', JSON.parse(sample));
   const operations = (first.body?.Operations ?? []) as Array<{ status?: string | number }>;
   const failed = operations.filter((operation) => String(operation.status) !== '201');

@@ -29,7 +29,7 @@ export function scimHeaders(target: ScimTarget): Record<string, string> {
   return { authorization: `Bearer ${target.token}`, 'content-type': 'application/scim+json' };
 }
 
-/** The path of the SCIM base URL, which autocannon's per-request paths start with. */
+/** Returns the path of the SCIM base URL, which autocannon's per-request paths start with. */
 export function basePath(target: ScimTarget): string {
   return new URL(target.scimBaseUrl).pathname;
 }
@@ -55,7 +55,7 @@ export async function probe(
   };
 }
 
-/** `count` paths built from sample users spread over the sample by a prime stride. */
+/** Builds `count` paths from sample users, spread over the sample by a prime stride. */
 export function samplePaths(
   target: ScimTarget,
   count: number,
@@ -66,7 +66,7 @@ export function samplePaths(
   );
 }
 
-/** A filter query path for `attribute eq "value"`. */
+/** Builds the /Users path that filters on `attribute eq "value"`. */
 export function filterPath(target: ScimTarget, attribute: string, value: string): string {
   return `${basePath(target)}/Users?filter=${encodeURIComponent(`${attribute} eq "${value}"`)}`;
 }

@@ -14,7 +14,7 @@ import { userBody } from './people.js';
 
 type JsonObject = Record<string, unknown>;
 
-/** What to seed. */
+/** The users and groups to seed. */
 export interface SeedPlan {
   users: number;
   /** Members of the large group: the first users in order. Default min(users, 100 000). */
@@ -164,7 +164,7 @@ async function insertUserRows(trx: Executor, batch: UserBatch): Promise<void> {
   );
 }
 
-/** Writes the rows a user create adds beside its resource row and event; none today. */
+/** Writes the rows a user create adds beside its resource row and event. There are none today. */
 async function insertExtraUserRows(_trx: Executor, _batch: UserBatch): Promise<void> {
   // TODO: a migration that adds a side table for user attributes (such as emails.value) needs
   // its rows built here from batch.attributes and batch.rows, or filters that read that table

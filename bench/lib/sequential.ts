@@ -1,6 +1,6 @@
-// One connection, one request at a time, each timed with performance.now(). autocannon stores
-// latencies in whole milliseconds, which cannot tell 0.6 ms from 1.4 ms; the 1-connection cases
-// need that resolution for their p50 targets.
+// One connection, one request at a time, each timed with performance.now(). autocannon 8 stores
+// latencies in whole milliseconds, which cannot tell 0.6 ms from 1.4 ms, and the 1-connection
+// cases need that resolution for their p50 targets.
 import http from 'node:http';
 import type { LoadResult, LoadSpec } from '../load-worker.js';
 

@@ -92,7 +92,7 @@ process.stdout.write(
     accessToken,
     database: databaseUrl ? 'postgres' : 'sqlite',
     directoryId: directory.id,
-    // Where the seeder writes: the database URL or the SQLite file.
+    // The seeder's target: the database URL or the SQLite file.
     databaseLocation: databaseUrl ?? path.join(dataDir, SQLITE_FILE_NAME),
   })}\n`,
 );
