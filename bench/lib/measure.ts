@@ -34,10 +34,10 @@ export class Measurer {
 
   /** Number of loads each case prepares: the warm-up and the measured runs. */
   get preparationsPerCase(): number {
-    return this.settings.runs + 1;
+    return this.settings.runs + (this.settings.warmupSeconds > 0 ? 1 : 0);
   }
 
-  /** Warms up, then measures `settings.runs` runs and records the median by requests per second. */
+  /** Warms up unless the warm-up is 0 s, then measures `settings.runs` runs and records the median by requests per second. */
   async measure(label: CaseLabel, prepare: PrepareRun): Promise<CaseResult | undefined> {
     try {
       return await this.measureRuns(label, prepare);
@@ -51,15 +51,19 @@ export class Measurer {
   }
 
   private async measureRuns(label: CaseLabel, prepare: PrepareRun): Promise<CaseResult> {
-    const warmup = await runLoad(await prepare(this.settings.warmupSeconds, 'warmup'));
+    // A warm-up of 0 s skips the warm-up run and the process it starts.
+    const warmup =
+      this.settings.warmupSeconds > 0
+        ? await runLoad(await prepare(this.settings.warmupSeconds, 'warmup'))
+        : undefined;
     const runs: LoadResult[] = [];
-    let lastRate = warmup.requestsPerSecond;
+    let lastRate = warmup?.requestsPerSecond;
     for (let run = 0; run < this.settings.runs; run++) {
       const result = await runLoad(
         await prepare(this.settings.durationSeconds, `run${run}`, lastRate),
       );
       runs.push(result);
-      lastRate = Math.max(lastRate, result.requestsPerSecond);
+      lastRate = Math.max(lastRate ?? 0, result.requestsPerSecond);
     }
 
     const median = medianRun(runs);

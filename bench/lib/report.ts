@@ -130,7 +130,7 @@ export function renderMarkdown(report: Report): string {
     'the options are listed at the top of bench/run.ts. `npm run seed` fills a directory on its own.',
     '1-connection cases send one request at a time and time each one; the others use autocannon.',
     '',
-    `Each case: ${settings.warmupSeconds} s warm-up, then the median of ${settings.runs} run(s) of ${settings.durationSeconds} s. ` +
+    `Each case: ${settings.warmupSeconds > 0 ? `${settings.warmupSeconds} s warm-up, then ` : 'no warm-up, '}the median of ${settings.runs} run(s) of ${settings.durationSeconds} s. ` +
       `Directories are filled by the storage seeder (\`npm run seed\`) before their cases run: ${seedingWords(report)}.`,
     '',
     '## Ceilings on one core',
