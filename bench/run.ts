@@ -175,7 +175,7 @@ interface ScimdReady {
   databaseLocation: string;
 }
 
-/** Users in the large group: 100 000 when the directory is big enough, and never all users. */
+/** Returns the large group's member count: 100 000 when the directory is big enough, never all users. */
 function largeGroupSize(users: number): number {
   return Math.min(100_000, users - Math.min(20_000, Math.floor(users / 10)));
 }

@@ -41,7 +41,11 @@ type ServiceProviderConfig = {
 export async function runScaleCases(measurer: Measurer, target: ScimTarget): Promise<void> {
   const config = await probe(target, 'GET', '/ServiceProviderConfig');
   if (config.status !== 200) {
-    throw new Error(`GET /ServiceProviderConfig returned ${config.status}`);
+    measurer.fail(
+      label(target, 'GET /ServiceProviderConfig'),
+      `returned ${config.status}, so no scale case ran`,
+    );
+    return;
   }
   const features = config.body as ServiceProviderConfig;
 
