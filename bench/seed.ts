@@ -19,11 +19,21 @@ const { values } = parseArgs({
     'large-group': { type: 'string' },
     prefix: { type: 'string' },
     json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
 
+const USAGE = `Usage: npm run seed -- --database <sqlite file or data directory | postgres://...>
+       --directory <directory id> --users <count> [--large-group <members>] [--prefix <word>] [--json]
+Fills an existing directory with users and groups through the storage layer.
+`;
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
 function fail(message: string): never {
-  process.stderr.write(`seed: ${message}\n`);
+  process.stderr.write(`seed: ${message}\n${USAGE}`);
   process.exit(2);
 }
 
