@@ -108,8 +108,9 @@ export class Measurer {
     const failed = item.failures
       ? `  FAILED: ${item.failures} non-2xx or errors (${result.timeouts} timeouts), statuses ${JSON.stringify(result.statusCodes)}`
       : '';
+    const empty = result.total === 0 ? '  no request completed within the run' : '';
     process.stderr.write(
-      `${where} ${String(item.connections).padStart(3)} conn ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.latencyP50Ms} ms  p99 ${result.latencyP99Ms} ms${failed}\n`,
+      `${where} ${String(item.connections).padStart(3)} conn ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.latencyP50Ms} ms  p99 ${result.latencyP99Ms} ms${failed}${empty}\n`,
     );
   }
 }

@@ -86,12 +86,15 @@ function resultRow(item: CaseResult): string {
   if (!result) {
     return `| ${item.group} | ${item.name} | ${item.server} | ${users} | | | | | ${item.failures} | ${note} |`;
   }
-  // A run that completed nothing has no latency, and the reason is in its errors.
+  // A run that completed nothing has no latency: its requests timed out or outlasted the run.
   const completed = result.total - result.errors;
-  const why =
-    completed <= 0 && result.timeouts > 0
-      ? `no request completed: ${result.timeouts} timed out`
-      : '';
+  let why = '';
+  if (completed <= 0) {
+    why =
+      result.timeouts > 0
+        ? `no request completed: ${result.timeouts} timed out`
+        : `no request completed within the ${format(result.durationSeconds, 1)} s run`;
+  }
   return `| ${item.group} | ${item.name} | ${item.server} | ${users} | ${item.connections} | ${format(result.requestsPerSecond, result.requestsPerSecond < 10 ? 1 : 0)} | ${formatMs(result.latencyP50Ms)} | ${formatMs(result.latencyP99Ms)} | ${item.failures} | ${[note, why].filter(Boolean).join('; ')} |`;
 }
 
