@@ -32,7 +32,7 @@ import {
 } from './lib/processes.js';
 import { type Report, renderMarkdown } from './lib/report.js';
 import { runScaleCases } from './lib/scale-cases.js';
-import type { ScimTarget } from './lib/scim-target.js';
+import { type ScimTarget, waitForBacklog } from './lib/scim-target.js';
 import type { SeededUser, SeedSummary } from './lib/seed-store.js';
 
 const { values } = parseArgs({
@@ -206,6 +206,7 @@ async function benchScimd(server: string, users: number, env: Record<string, str
   };
   seedTimes.push({ server, users, seconds: seed.seconds });
 
+  measurer.settle = () => waitForBacklog(target);
   // The scale cases go first: their reads must see exactly the seeded users.
   if (wanted('scale')) await runScaleCases(measurer, target);
   if (wanted('scim') && settings.peerScales.includes(users)) await runPeerCases(measurer, target);
@@ -216,7 +217,7 @@ async function benchScimmy(users: number) {
   const peer = await start<{ scimBaseUrl: string; sample: SeededUser[] }>('servers/scimmy.ts', {
     BENCH_SEED_USERS: String(users),
   });
-  await runPeerCases(measurer, {
+  const target: ScimTarget = {
     server: 'SCIMMY (in memory)',
     scimBaseUrl: peer.ready.scimBaseUrl,
     token: 'bench',
@@ -224,7 +225,9 @@ async function benchScimmy(users: number) {
     sample: peer.ready.sample,
     outsiders: [],
     workDir,
-  });
+  };
+  measurer.settle = () => waitForBacklog(target);
+  await runPeerCases(measurer, target);
   await stop(peer.child);
 }
 

@@ -30,6 +30,13 @@ export type PrepareRun = (
 export class Measurer {
   readonly results: CaseResult[] = [];
 
+  /**
+   * Waits until the server has answered what a run left queued. autocannon stops at the end of a
+   * run without waiting for requests in flight, and a slow case's backlog would otherwise eat
+   * into the next run.
+   */
+  settle: () => Promise<void> = async () => undefined;
+
   constructor(private readonly settings: MeasureSettings) {}
 
   /** Number of loads each case prepares: the warm-up and the measured runs. */
@@ -56,6 +63,7 @@ export class Measurer {
       this.settings.warmupSeconds > 0
         ? await runLoad(await prepare(this.settings.warmupSeconds, 'warmup'))
         : undefined;
+    if (warmup) await this.settle();
     const runs: LoadResult[] = [];
     let lastRate = warmup?.requestsPerSecond;
     for (let run = 0; run < this.settings.runs; run++) {
@@ -63,6 +71,7 @@ export class Measurer {
         await prepare(this.settings.durationSeconds, `run${run}`, lastRate),
       );
       runs.push(result);
+      await this.settle();
       lastRate = Math.max(lastRate ?? 0, result.requestsPerSecond);
     }
 

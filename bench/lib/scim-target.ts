@@ -55,6 +55,15 @@ export async function probe(
   };
 }
 
+/**
+ * Reads one sample user and waits for the response, which comes after the requests queued
+ * before it on a SQLite server, and after those ahead in the pool queue on PostgreSQL.
+ */
+export async function waitForBacklog(target: ScimTarget): Promise<void> {
+  const user = target.sample[0];
+  if (user) await probe(target, 'GET', `/Users/${user.id}`);
+}
+
 /** Builds `count` paths from sample users, spread over the sample by a prime stride. */
 export function samplePaths(
   target: ScimTarget,
