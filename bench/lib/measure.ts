@@ -31,9 +31,9 @@ export class Measurer {
   readonly results: CaseResult[] = [];
 
   /**
-   * Waits until the server has answered what a run left queued. autocannon stops at the end of a
-   * run without waiting for requests in flight, and a slow case's backlog would otherwise eat
-   * into the next run.
+   * Waits until the server has responded to what a run left queued. autocannon stops at the end
+   * of a run without waiting for requests in flight, and a slow case's backlog would otherwise
+   * eat into the next run.
    */
   settle: () => Promise<void> = async () => undefined;
 
