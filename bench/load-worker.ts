@@ -1,7 +1,9 @@
 // Drives one load run with autocannon in its own process (pinned apart from the server) and prints
-// the result as one JSON line. Input arrives as JSON on stdin.
+// the result as one JSON line. Input arrives as JSON on stdin. A 1-connection run sends its
+// requests one at a time and times each one itself, for sub-millisecond latencies.
 import fs from 'node:fs';
 import autocannon from 'autocannon';
+import { runSequential } from './lib/sequential.js';
 
 export interface LoadSpec {
   url: string;
@@ -34,11 +36,17 @@ const spec = JSON.parse(fs.readFileSync(0, 'utf8')) as LoadSpec;
 const bodies = spec.bodiesFile
   ? fs.readFileSync(spec.bodiesFile, 'utf8').split('\n').filter(Boolean)
   : undefined;
+if (spec.connections === 1) {
+  process.stdout.write(`${JSON.stringify(await runSequential(spec, bodies))}\n`);
+  process.exit(0);
+}
 let next = 0;
+// autocannon rejects more connections than single-use bodies.
+const connections = bodies ? Math.min(spec.connections, bodies.length) : spec.connections;
 
 const options: autocannon.Options = {
   url: spec.url,
-  connections: spec.connections,
+  connections,
   duration: spec.durationSeconds,
   // A run with a list of single-use bodies also stops when the list is used up.
   ...(bodies ? { amount: bodies.length } : {}),
@@ -67,7 +75,7 @@ const result = await new Promise<autocannon.Result>((resolve, reject) => {
   const timer = bodies ? setTimeout(() => instance.stop(), spec.durationSeconds * 1000) : undefined;
 });
 const output: LoadResult = {
-  connections: spec.connections,
+  connections,
   requestsPerSecond: result.requests.total / (result.duration || spec.durationSeconds),
   latencyP50Ms: result.latency.p50,
   latencyP99Ms: result.latency.p99,

@@ -1,11 +1,16 @@
 // `npm run bench`: measures scimd beside the ceilings of this machine and beside its peers
 // (oidc-provider for the token endpoint, SCIMMY for SCIM), all in one run. Options:
-//   --quick          about one second per case and one run (for CI; timings are not asserted)
-//   --duration N     seconds per measured run (default 10)
-//   --runs N         measured runs per case; the median is reported (default 3)
-//   --users N        users seeded before the SCIM read cases (default 10000; quick: 1000)
-//   --only WORD      run only the cases whose group contains WORD (ceiling, token, scim)
-//   --write-docs     also write docs/benchmarks.md
+//   --quick            one run of one second per case without warm-up, and small directories
+//                      (for CI; timings are not asserted)
+//   --duration N       seconds per measured run (default 10)
+//   --runs N           measured runs per case; the median is reported (default 3)
+//   --scale LIST       users seeded for the scale cases on SQLite, comma-separated
+//                      (default 10000,100000,1000000; quick: 1000,10000)
+//   --users N          the same as --scale N
+//   --peer-scale LIST  users for the cases compared with SCIMMY (default 1000,10000; quick: 1000)
+//   --postgres-scale N users for scimd on PostgreSQL (default 100000; quick: 10000)
+//   --only WORD        run only the cases whose group contains WORD (ceiling, token, scim, scale)
+//   --write-docs       also write docs/benchmarks.md
 // SCIMD_BENCH_DATABASE_URL=postgres://… adds scimd on PostgreSQL.
 
 import type { ChildProcess } from 'node:child_process';
@@ -14,32 +19,63 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeTokenRequests } from './lib/assertions.js';
-import { type LoadResult, type LoadSpec, medianRun, runLoad } from './lib/load.js';
 import { describeMachine } from './lib/machine.js';
-import { BENCH_DIR, runPinned, SERVER_CORE, startPinned, stop } from './lib/processes.js';
-import { type CaseResult, type Report, renderMarkdown } from './lib/report.js';
-import { seedUsers, userBody } from './lib/seed.js';
+import { Measurer, type PrepareRun } from './lib/measure.js';
+import { runPeerCases } from './lib/peer-cases.js';
+import {
+  BENCH_DIR,
+  LOAD_CORE,
+  runPinned,
+  SERVER_CORE,
+  startPinned,
+  stop,
+} from './lib/processes.js';
+import { type Report, renderMarkdown } from './lib/report.js';
+import { runScaleCases } from './lib/scale-cases.js';
+import { type ScimTarget, waitForBacklog } from './lib/scim-target.js';
+import type { SeededUser, SeedSummary } from './lib/seed-store.js';
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     duration: { type: 'string' },
     runs: { type: 'string' },
+    scale: { type: 'string' },
     users: { type: 'string' },
+    'peer-scale': { type: 'string' },
+    'postgres-scale': { type: 'string' },
     only: { type: 'string' },
     'write-docs': { type: 'boolean', default: false },
   },
 });
+
+function readSizes(option: string, value: string): number[] {
+  const sizes = value.split(',').map((item) => Number(item.trim()));
+  if (sizes.some((size) => !Number.isInteger(size) || size < 1)) {
+    throw new Error(`--${option} must list whole numbers of users above 0, got ${value}`);
+  }
+  return sizes;
+}
+
 const quick = values.quick ?? false;
 const settings = {
   durationSeconds: Number(values.duration ?? (quick ? 1 : 10)),
   runs: Number(values.runs ?? (quick ? 1 : 3)),
-  warmupSeconds: quick ? 1 : 3,
-  users: Number(values.users ?? (quick ? 1000 : 10000)),
+  // Quick runs skip the warm-up: each load run starts a process, which costs more than the run.
+  warmupSeconds: quick ? 0 : 3,
+  scales: readSizes(
+    'scale',
+    values.scale ?? values.users ?? (quick ? '1000,10000' : '10000,100000,1000000'),
+  ),
+  peerScales: readSizes('peer-scale', values['peer-scale'] ?? (quick ? '1000' : '1000,10000')),
+  postgresScale: readSizes(
+    'postgres-scale',
+    values['postgres-scale'] ?? (quick ? '10000' : '100000'),
+  )[0]!,
 };
 const only = values.only;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scimd-bench-'));
-const results: CaseResult[] = [];
+const measurer = new Measurer(settings);
 let ceilings: Record<string, number> = {};
 const children: ChildProcess[] = [];
 
@@ -47,35 +83,8 @@ function wanted(group: string): boolean {
   return !only || group.includes(only);
 }
 
-/** Warms up, then measures `settings.runs` runs; `prepare` gives each run its spec. */
-async function measure(
-  group: string,
-  name: string,
-  server: string,
-  prepare: (seconds: number, label: string, lastRate?: number) => LoadSpec | Promise<LoadSpec>,
-): Promise<void> {
-  const warmup = await runLoad(await prepare(settings.warmupSeconds, 'warmup'));
-  const runs: LoadResult[] = [];
-  let lastRate = warmup.requestsPerSecond;
-  for (let run = 0; run < settings.runs; run++) {
-    const result = await runLoad(await prepare(settings.durationSeconds, `run${run}`, lastRate));
-    runs.push(result);
-    lastRate = Math.max(lastRate, result.requestsPerSecond);
-  }
-  const median = medianRun(runs);
-  const failures = runs.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
-  results.push({
-    group,
-    name,
-    server,
-    connections: median.connections,
-    result: median,
-    runs,
-    failures,
-  });
-  process.stderr.write(
-    `${group.padEnd(8)} ${name.padEnd(34)} ${server.padEnd(22)} ${median.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${median.latencyP50Ms} ms${failures ? `  FAILED: ${failures} non-2xx or errors, statuses ${JSON.stringify(median.statusCodes)}` : ''}\n`,
-  );
+function measure(group: string, name: string, server: string, prepare: PrepareRun) {
+  return measurer.measure({ group, name, server }, prepare);
 }
 
 async function start<T>(script: string, env: Record<string, string> = {}) {
@@ -159,130 +168,99 @@ async function benchTokens(): Promise<void> {
   }
 }
 
-interface ScimServer {
+interface ScimdReady {
   scimBaseUrl: string;
-  accessToken?: string;
+  accessToken: string;
+  directoryId: string;
+  databaseLocation: string;
 }
 
-async function scimCases(server: string, ready: ScimServer): Promise<void> {
-  const token = ready.accessToken ?? 'bench';
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };
-  const base = new URL(ready.scimBaseUrl);
-  const seeded = await seedUsers(
-    ready.scimBaseUrl,
-    token,
-    settings.users,
-    `seed-${server.replace(/\W/g, '')}`,
-  );
-  const pick = (count: number, make: (user: { id: string; userName: string }) => string) =>
-    Array.from({ length: count }, (_, i) => make(seeded[(i * 7919) % seeded.length]!));
-
-  let created = 0;
-  await measure('scim', 'POST /Users', server, (seconds, label) => {
-    const file = path.join(workDir, `scim-${server.replace(/\W/g, '')}-${label}.txt`);
-    if (seconds > 0) {
-      const count = Math.ceil(seconds * 6000);
-      const lines = Array.from({ length: count }, () =>
-        JSON.stringify(userBody(`new.${created++}@example.com`)),
-      );
-      fs.writeFileSync(file, `${lines.join('\n')}\n`);
-    }
-    return {
-      url: `${ready.scimBaseUrl}/Users`,
-      method: 'POST',
-      headers,
-      bodiesFile: file,
-      connections: 50,
-      durationSeconds: seconds,
-    };
-  });
-
-  await measure('scim', 'GET /Users/{id}', server, (seconds) => ({
-    url: ready.scimBaseUrl,
-    method: 'GET',
-    headers,
-    paths: pick(1000, (user) => `${base.pathname}/Users/${user.id}`),
-    connections: 50,
-    durationSeconds: seconds,
-  }));
-
-  await measure('scim', 'filter userName eq', server, (seconds) => ({
-    url: ready.scimBaseUrl,
-    method: 'GET',
-    headers,
-    paths: pick(
-      1000,
-      (user) =>
-        `${base.pathname}/Users?filter=${encodeURIComponent(`userName eq "${user.userName}"`)}`,
-    ),
-    connections: 50,
-    durationSeconds: seconds,
-  }));
-
-  await measure('scim', 'list page of 100', server, (seconds) => ({
-    url: ready.scimBaseUrl,
-    method: 'GET',
-    headers,
-    paths: Array.from(
-      { length: 100 },
-      (_, i) =>
-        `${base.pathname}/Users?startIndex=${1 + ((i * 97) % Math.max(1, settings.users - 100))}&count=100`,
-    ),
-    connections: 50,
-    durationSeconds: seconds,
-  }));
-
-  const probe = await fetch(`${ready.scimBaseUrl}/Users/${seeded[0]!.id}`, {
-    method: 'PATCH',
-    headers,
-    body: JSON.stringify(patchBody('probe')),
-  });
-  if (probe.status === 200 || probe.status === 204) {
-    await measure('scim', 'PATCH /Users/{id}', server, (seconds) => ({
-      url: ready.scimBaseUrl,
-      method: 'PATCH',
-      headers,
-      body: JSON.stringify(patchBody('Patched')),
-      paths: pick(1000, (user) => `${base.pathname}/Users/${user.id}`),
-      connections: 50,
-      durationSeconds: seconds,
-    }));
-  } else {
-    process.stderr.write(
-      `scim     PATCH /Users/{id} skipped for ${server}: answered ${probe.status}\n`,
-    );
-  }
+/** Returns the large group's member count: 100 000 when the directory is big enough, never all users. */
+function largeGroupSize(users: number): number {
+  return Math.min(100_000, users - Math.min(20_000, Math.floor(users / 10)));
 }
 
-function patchBody(title: string) {
-  return {
-    schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-    Operations: [{ op: 'replace', path: 'title', value: title }],
+/** Starts scimd, seeds `users` users through the storage layer, and runs the chosen cases. */
+async function benchScimd(server: string, users: number, env: Record<string, string>) {
+  const scimd = await start<ScimdReady>('servers/scimd.ts', env);
+  const seed = await runPinned<SeedSummary>('seed.ts', LOAD_CORE, null, [
+    '--database',
+    scimd.ready.databaseLocation,
+    '--directory',
+    scimd.ready.directoryId,
+    '--users',
+    String(users),
+    '--large-group',
+    String(largeGroupSize(users)),
+    '--json',
+  ]);
+  const target: ScimTarget = {
+    server,
+    scimBaseUrl: scimd.ready.scimBaseUrl,
+    token: scimd.ready.accessToken,
+    users,
+    sample: seed.sample,
+    largeGroup: seed.groups[0],
+    outsiders: seed.outsiders,
+    workDir,
   };
+  seedTimes.push({ server, users, seconds: seed.seconds });
+
+  measurer.settle = () => waitForBacklog(target);
+  // The scale cases go first: their reads must see exactly the seeded users.
+  if (wanted('scale')) await runScaleCases(measurer, target);
+  if (wanted('scim') && settings.peerScales.includes(users)) await runPeerCases(measurer, target);
+  await stop(scimd.child);
 }
+
+async function benchScimmy(users: number) {
+  const peer = await start<{ scimBaseUrl: string; sample: SeededUser[] }>('servers/scimmy.ts', {
+    BENCH_SEED_USERS: String(users),
+  });
+  const target: ScimTarget = {
+    server: 'SCIMMY (in memory)',
+    scimBaseUrl: peer.ready.scimBaseUrl,
+    token: 'bench',
+    users,
+    sample: peer.ready.sample,
+    outsiders: [],
+    workDir,
+  };
+  measurer.settle = () => waitForBacklog(target);
+  await runPeerCases(measurer, target);
+  await stop(peer.child);
+}
+
+const seedTimes: Report['seeding'] = [];
 
 async function benchScim(): Promise<void> {
-  const scimd = await start<ScimServer>('servers/scimd.ts');
-  await scimCases('scimd (SQLite)', scimd.ready);
-  await stop(scimd.child);
-
-  if (process.env.SCIMD_BENCH_DATABASE_URL) {
-    const onPostgres = await start<ScimServer>('servers/scimd.ts', {
-      SCIMD_BENCH_DATABASE_URL: process.env.SCIMD_BENCH_DATABASE_URL,
-    });
-    await scimCases('scimd (PostgreSQL)', onPostgres.ready);
-    await stop(onPostgres.child);
+  const sqliteSizes = [
+    ...new Set([
+      ...(wanted('scale') ? settings.scales : []),
+      ...(wanted('scim') ? settings.peerScales : []),
+    ]),
+  ].sort((a, b) => a - b);
+  // An empty URL keeps the server on SQLite although this process has SCIMD_BENCH_DATABASE_URL.
+  for (const users of sqliteSizes) {
+    await benchScimd('scimd (SQLite)', users, { SCIMD_BENCH_DATABASE_URL: '' });
   }
 
-  const peer = await start<ScimServer>('servers/scimmy.ts');
-  await scimCases('SCIMMY (in memory)', peer.ready);
-  await stop(peer.child);
+  const postgresUrl = process.env.SCIMD_BENCH_DATABASE_URL;
+  if (postgresUrl) {
+    await benchScimd('scimd (PostgreSQL)', settings.postgresScale, {
+      SCIMD_BENCH_DATABASE_URL: postgresUrl,
+    });
+  }
+
+  if (wanted('scim')) {
+    for (const users of settings.peerScales) await benchScimmy(users);
+  }
 }
 
 try {
   if (wanted('ceiling')) await benchCeilings();
   if (wanted('token')) await benchTokens();
-  if (wanted('scim')) await benchScim();
+  if (wanted('scim') || wanted('scale')) await benchScim();
 } finally {
   await Promise.all(children.map((child) => stop(child)));
   fs.rmSync(workDir, { recursive: true, force: true });
@@ -294,7 +272,8 @@ const report: Report = {
   machine: describeMachine(),
   settings,
   ceilings,
-  cases: results,
+  seeding: seedTimes,
+  cases: measurer.results,
 };
 const resultsDir = path.join(BENCH_DIR, 'results');
 fs.mkdirSync(resultsDir, { recursive: true });
@@ -306,7 +285,7 @@ if (values['write-docs']) {
 }
 process.stdout.write(markdown);
 
-const failed = results.filter((item) => item.failures > 0);
+const failed = measurer.results.filter((item) => item.failures > 0);
 if (failed.length > 0) {
   process.stderr.write(`${failed.length} case(s) saw unexpected non-2xx responses or errors\n`);
   process.exitCode = 1;

@@ -9,6 +9,8 @@ export interface MachineInfo {
   node: string;
   os: string;
   pinned: boolean;
+  /** One-minute load average when the run started. Other work on the machine skews results. */
+  loadAverage?: number;
 }
 
 /** Whether servers and the load generator can be pinned to different cores with taskset. */
@@ -30,5 +32,6 @@ export function describeMachine(): MachineInfo {
     node: process.version,
     os: `${os.type()} ${os.release()}`,
     pinned: canPin(),
+    loadAverage: Math.round(os.loadavg()[0]! * 100) / 100,
   };
 }

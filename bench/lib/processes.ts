@@ -35,7 +35,8 @@ export async function startPinned<T>(
     let buffer = '';
     child.stdout?.on('data', (chunk) => {
       buffer += chunk;
-      const match = /^READY (.*)$/m.exec(buffer);
+      // Waits for the newline: a long READY line arrives in several chunks.
+      const match = /^READY (.*)\n/m.exec(buffer);
       if (match?.[1]) resolve(JSON.parse(match[1]) as T);
     });
     child.on('exit', (code) => reject(new Error(`${script} exited with ${code}: ${stderr}`)));
@@ -53,9 +54,17 @@ export async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Runs a script to completion on `core` and returns its last stdout line parsed as JSON. */
-export async function runPinned<T>(script: string, core: number, input: unknown): Promise<T> {
-  const nodeArgs = ['--import', TSX, path.join(BENCH_DIR, script)];
+/**
+ * Runs a script to completion on `core` with `input` as JSON on stdin and `scriptArgs` on its command
+ * line, and returns its last stdout line parsed as JSON.
+ */
+export async function runPinned<T>(
+  script: string,
+  core: number,
+  input: unknown,
+  scriptArgs: string[] = [],
+): Promise<T> {
+  const nodeArgs = ['--import', TSX, path.join(BENCH_DIR, script), ...scriptArgs];
   const command = canPin() ? 'taskset' : process.execPath;
   const args = canPin() ? ['-c', String(core), process.execPath, ...nodeArgs] : nodeArgs;
 

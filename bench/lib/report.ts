@@ -1,25 +1,41 @@
 import type { LoadResult } from './load.js';
 import type { MachineInfo } from './machine.js';
+import { formatMs, renderScaleSection } from './report-scale.js';
 
 export interface CaseResult {
   group: string;
   name: string;
   server: string;
+  /** Users in the directory when the case ran. */
+  users?: number;
   connections: number;
-  /** The median run by requests per second. */
-  result: LoadResult;
+  /** The median run by requests per second, absent when the case was skipped or failed early. */
+  result?: LoadResult;
   runs: LoadResult[];
   /** Unexpected non-2xx responses and connection errors over every run. */
   failures: number;
+  /** The reason the case did not run, such as a feature this build lacks. */
+  skipped?: string;
+  /** A fact to show beside the figures, or why the case failed before its load started. */
+  note?: string;
 }
 
 export interface Report {
   date: string;
   command: string;
   machine: MachineInfo;
-  settings: { durationSeconds: number; runs: number; warmupSeconds: number; users: number };
+  settings: {
+    durationSeconds: number;
+    runs: number;
+    warmupSeconds: number;
+    scales: number[];
+    peerScales: number[];
+    postgresScale: number;
+  };
   /** Operations per second on one core: rs256Verify, rs256Sign, es256Sign, eddsaSign. */
   ceilings: Record<string, number>;
+  /** How long the storage seeder took for each directory. */
+  seeding: Array<{ server: string; users: number; seconds: number }>;
   cases: CaseResult[];
 }
 
@@ -36,19 +52,62 @@ interface Target {
 const format = (value: number | undefined, digits = 0) =>
   value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits);
 
-function find(report: Report, name: string, server: string): CaseResult | undefined {
-  return report.cases.find((item) => item.name === name && item.server === server);
+function find(
+  report: Report,
+  name: string,
+  server: string,
+  users?: number,
+): CaseResult | undefined {
+  return report.cases.find(
+    (item) =>
+      item.name === name &&
+      item.server === server &&
+      item.group !== 'scale' &&
+      (users === undefined || item.users === users),
+  );
 }
 
-function ratio(report: Report, name: string, server: string, peer: string): number | undefined {
-  const ours = find(report, name, server)?.result.requestsPerSecond;
-  const theirs = find(report, name, peer)?.result.requestsPerSecond;
+function ratio(
+  report: Report,
+  name: string,
+  server: string,
+  peer: string,
+  users?: number,
+): number | undefined {
+  const ours = find(report, name, server, users)?.result?.requestsPerSecond;
+  const theirs = find(report, name, peer, users)?.result?.requestsPerSecond;
   return ours && theirs ? ours / theirs : undefined;
+}
+
+function resultRow(item: CaseResult): string {
+  const users = item.users ?? '';
+  const note = item.skipped ? `skipped: ${item.skipped}` : (item.note ?? '');
+  const result = item.result;
+  if (!result) {
+    return `| ${item.group} | ${item.name} | ${item.server} | ${users} | | | | | ${item.failures} | ${note} |`;
+  }
+  // A run that completed nothing has no latency: its requests timed out or outlasted the run.
+  const completed = result.total - result.errors;
+  let why = '';
+  if (completed <= 0) {
+    why =
+      result.timeouts > 0
+        ? `no request completed: ${result.timeouts} timed out`
+        : `no request completed within the ${format(result.durationSeconds, 1)} s run`;
+  }
+  return `| ${item.group} | ${item.name} | ${item.server} | ${users} | ${item.connections} | ${format(result.requestsPerSecond, result.requestsPerSecond < 10 ? 1 : 0)} | ${formatMs(result.latencyP50Ms)} | ${formatMs(result.latencyP99Ms)} | ${item.failures} | ${[note, why].filter(Boolean).join('; ')} |`;
+}
+
+function seedingWords(report: Report): string {
+  if (report.seeding.length === 0) return 'none this run';
+  return report.seeding
+    .map((seed) => `${seed.users} users on ${seed.server} in ${seed.seconds.toFixed(1)} s`)
+    .join(', ');
 }
 
 /** Requests per second that one token request cannot beat: verify + sign + a bare request. */
 function tokenCeiling(report: Report): number | undefined {
-  const echo = find(report, 'POST echo', 'fastify')?.result.requestsPerSecond;
+  const echo = find(report, 'POST echo', 'fastify')?.result?.requestsPerSecond;
   const { rs256Verify, es256Sign } = report.ceilings;
   if (!echo || !rs256Verify || !es256Sign) return undefined;
   return 1 / (1 / rs256Verify + 1 / es256Sign + 1 / echo);
@@ -65,10 +124,17 @@ export function renderMarkdown(report: Report): string {
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node.js ${machine.node}, ${machine.os}. ` +
       (machine.pinned
         ? 'Each server runs on core 0 and the load generator (autocannon, in its own process) on core 1.'
-        : 'Servers and load generator were not pinned to separate cores.'),
+        : 'Servers and load generator were not pinned to separate cores.') +
+      (machine.loadAverage === undefined
+        ? ''
+        : ` The one-minute load average was ${machine.loadAverage} when the run started.`),
     '',
-    `Each case: ${settings.warmupSeconds} s warm-up, then the median of ${settings.runs} run(s) of ${settings.durationSeconds} s. ` +
-      `SCIM read cases run against ${settings.users} seeded users.`,
+    'Run it with `npm run bench` (add `--quick` for a short check and `--write-docs` to rewrite this page);',
+    'the options are listed at the top of bench/run.ts. `npm run seed` fills a directory on its own.',
+    '1-connection cases send one request at a time and time each one; the others use autocannon.',
+    '',
+    `Each case: ${settings.warmupSeconds > 0 ? `${settings.warmupSeconds} s warm-up, then ` : 'no warm-up, '}the median of ${settings.runs} run(s) of ${settings.durationSeconds} s. ` +
+      `Directories are filled by the storage seeder (\`npm run seed\`) before their cases run: ${seedingWords(report)}.`,
     '',
     '## Ceilings on one core',
     '',
@@ -78,19 +144,15 @@ export function renderMarkdown(report: Report): string {
     `| RS256 sign | ${format(report.ceilings.rs256Sign)} |`,
     `| ES256 sign | ${format(report.ceilings.es256Sign)} |`,
     `| EdDSA sign | ${format(report.ceilings.eddsaSign)} |`,
-    `| bare Fastify POST echo, 50 connections | ${format(find(report, 'POST echo', 'fastify')?.result.requestsPerSecond)} |`,
+    `| bare Fastify POST echo, 50 connections | ${format(find(report, 'POST echo', 'fastify')?.result?.requestsPerSecond)} |`,
     `| token endpoint ceiling: 1 RS256 verify + 1 ES256 sign + 1 bare request | ${format(tokenCeiling(report))} |`,
     '',
+    ...renderScaleSection(report),
     '## Results',
     '',
-    '| group | case | server | connections | req/s | p50 ms | p99 ms | failures |',
-    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |',
-    ...report.cases
-      .filter((item) => item.group !== 'ceiling')
-      .map(
-        (item) =>
-          `| ${item.group} | ${item.name} | ${item.server} | ${item.connections} | ${format(item.result.requestsPerSecond)} | ${item.result.latencyP50Ms} | ${item.result.latencyP99Ms} | ${item.failures} |`,
-      ),
+    '| group | case | server | users | connections | req/s | p50 ms | p99 ms | failures | note |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...report.cases.filter((item) => item.group !== 'ceiling').map(resultRow),
     '',
     '## Against the targets',
     '',
@@ -118,32 +180,26 @@ export function renderMarkdown(report: Report): string {
       label: 'token endpoint p50 at 1 connection',
       measured: () =>
         find(report, 'client_credentials, 1 connection', 'scimd (ES256 tokens)')?.result
-          .latencyP50Ms,
+          ?.latencyP50Ms,
       goal: 0.35,
       kind: 'max',
       unit: 'ms',
     },
-    {
-      label: 'SCIM POST vs SCIMMY',
-      measured: () => ratio(report, 'POST /Users', 'scimd (SQLite)', 'SCIMMY (in memory)'),
-      goal: 2.5,
-      kind: 'min',
-      unit: '×',
-    },
-    {
-      label: 'SCIM GET by id vs SCIMMY',
-      measured: () => ratio(report, 'GET /Users/{id}', 'scimd (SQLite)', 'SCIMMY (in memory)'),
-      goal: 3.5,
-      kind: 'min',
-      unit: '×',
-    },
-    {
-      label: 'SCIM PATCH vs SCIMMY',
-      measured: () => ratio(report, 'PATCH /Users/{id}', 'scimd (SQLite)', 'SCIMMY (in memory)'),
-      goal: 4,
-      kind: 'min',
-      unit: '×',
-    },
+    ...report.settings.peerScales.flatMap((users) =>
+      (
+        [
+          ['POST /Users', 2.5],
+          ['GET /Users/{id}', 3.5],
+          ['PATCH /Users/{id}', 4],
+        ] as const
+      ).map(([name, goal]) => ({
+        label: `SCIM ${name} vs SCIMMY, ${users} users`,
+        measured: () => ratio(report, name, 'scimd (SQLite)', 'SCIMMY (in memory)', users),
+        goal,
+        kind: 'min' as const,
+        unit: '×',
+      })),
+    ),
   ];
   for (const target of targets) {
     const value = target.measured();

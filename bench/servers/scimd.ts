@@ -14,6 +14,7 @@ import { createGrant } from '../../src/directory/grants.js';
 import { createOrganization } from '../../src/directory/organizations.js';
 import { createServiceAccount } from '../../src/directory/service-accounts.js';
 import { startServer } from '../../src/server/start.js';
+import { SQLITE_FILE_NAME } from '../../src/storage/database.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scimd-bench-'));
 const adminUrl = process.env.SCIMD_BENCH_DATABASE_URL;
@@ -90,6 +91,9 @@ process.stdout.write(
     scimBaseUrl: scimBaseUrl(server.url, directory.id),
     accessToken,
     database: databaseUrl ? 'postgres' : 'sqlite',
+    directoryId: directory.id,
+    // The seeder's target: the database URL or the SQLite file.
+    databaseLocation: databaseUrl ?? path.join(dataDir, SQLITE_FILE_NAME),
   })}\n`,
 );
 

@@ -1,10 +1,14 @@
 // Starts the peer SCIM server: SCIMMY with scimmy-routers on Express and an in-memory store, the
-// way their documentation shows. It checks only that a bearer token is present.
+// way their documentation shows. It checks only that a bearer token is present. With
+// BENCH_SEED_USERS=N it first creates N users through SCIMMY's own write path (what a POST runs,
+// without HTTP) and lists a sample of them in the READY line.
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import SCIMMY from 'scimmy';
 import SCIMMYRouters from 'scimmy-routers';
+import { userBody } from '../lib/people.js';
+import type { SeededUser } from '../lib/seed-store.js';
 
 type StoredUser = Record<string, unknown> & { id: string; meta: Record<string, unknown> };
 const users = new Map<string, StoredUser>();
@@ -43,6 +47,23 @@ SCIMMY.Resources.declare(SCIMMY.Resources.User)
     if (!resource.id || !users.delete(resource.id)) throw new Error('not found');
   }) as never);
 
+const seedCount = Number(process.env.BENCH_SEED_USERS ?? 0);
+const sampleEvery = Math.max(1, Math.floor(seedCount / 1000));
+const sample: SeededUser[] = [];
+for (let index = 0; index < seedCount; index++) {
+  const body = userBody('seed', index);
+  const written = (await new SCIMMY.Resources.User().write(body)) as unknown as { id: string };
+  if (index % sampleEvery === 0 && sample.length < 1000) {
+    const userName = body.userName as string;
+    sample.push({
+      id: written.id,
+      userName,
+      externalId: body.externalId as string,
+      email: userName,
+    });
+  }
+}
+
 const app = express();
 app.use(
   '/scim',
@@ -61,7 +82,7 @@ app.use(
 const server = app.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   process.stdout.write(
-    `READY ${JSON.stringify({ url: `http://127.0.0.1:${port}`, scimBaseUrl: `http://127.0.0.1:${port}/scim` })}\n`,
+    `READY ${JSON.stringify({ url: `http://127.0.0.1:${port}`, scimBaseUrl: `http://127.0.0.1:${port}/scim`, sample })}\n`,
   );
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

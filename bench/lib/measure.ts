@@ -1,0 +1,125 @@
+import { type LoadResult, type LoadSpec, medianRun, runLoad } from './load.js';
+import type { CaseResult } from './report.js';
+
+/** How long each case runs. */
+export interface MeasureSettings {
+  durationSeconds: number;
+  runs: number;
+  warmupSeconds: number;
+}
+
+/** The identity of a case in the report. */
+export interface CaseLabel {
+  group: string;
+  name: string;
+  server: string;
+  /** Users in the directory when the case ran. */
+  users?: number;
+  /** A fact the reader needs next to the figures, such as the size of the patched group. */
+  note?: string;
+}
+
+/** Builds the load of one run. `lastRate` is the best requests per second so far. */
+export type PrepareRun = (
+  seconds: number,
+  label: string,
+  lastRate?: number,
+) => LoadSpec | Promise<LoadSpec>;
+
+/** Runs cases and collects their results in `results`, in the order they ran. */
+export class Measurer {
+  readonly results: CaseResult[] = [];
+
+  /**
+   * Waits until the server has responded to what a run left queued. autocannon stops at the end
+   * of a run without waiting for requests in flight, and a slow case's backlog would otherwise
+   * eat into the next run.
+   */
+  settle: () => Promise<void> = async () => undefined;
+
+  constructor(private readonly settings: MeasureSettings) {}
+
+  /** Number of loads each case prepares: the warm-up and the measured runs. */
+  get preparationsPerCase(): number {
+    return this.settings.runs + (this.settings.warmupSeconds > 0 ? 1 : 0);
+  }
+
+  /** Warms up unless the warm-up is 0 s, then measures `settings.runs` runs and records the median by requests per second. */
+  async measure(label: CaseLabel, prepare: PrepareRun): Promise<CaseResult | undefined> {
+    try {
+      return await this.measureRuns(label, prepare);
+    } catch (error) {
+      this.fail(
+        label,
+        `load run failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    }
+  }
+
+  private async measureRuns(label: CaseLabel, prepare: PrepareRun): Promise<CaseResult> {
+    // A warm-up of 0 s skips the warm-up run and the process it starts.
+    const warmup =
+      this.settings.warmupSeconds > 0
+        ? await runLoad(await prepare(this.settings.warmupSeconds, 'warmup'))
+        : undefined;
+    if (warmup) await this.settle();
+    const runs: LoadResult[] = [];
+    let lastRate = warmup?.requestsPerSecond;
+    for (let run = 0; run < this.settings.runs; run++) {
+      const result = await runLoad(
+        await prepare(this.settings.durationSeconds, `run${run}`, lastRate),
+      );
+      runs.push(result);
+      await this.settle();
+      lastRate = Math.max(lastRate ?? 0, result.requestsPerSecond);
+    }
+
+    const median = medianRun(runs);
+    const failures = runs.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
+    const item: CaseResult = {
+      ...label,
+      connections: median.connections,
+      result: median,
+      runs,
+      failures,
+    };
+    this.results.push(item);
+    this.log(item);
+    return item;
+  }
+
+  /** Records a case that did not run, with the reason. */
+  skip(label: CaseLabel, reason: string): void {
+    const item: CaseResult = { ...label, connections: 0, runs: [], failures: 0, skipped: reason };
+    this.results.push(item);
+    this.log(item);
+  }
+
+  /** Records a case that failed before its load started, such as a failed probe request. */
+  fail(label: CaseLabel, reason: string): void {
+    const item: CaseResult = { ...label, connections: 0, runs: [], failures: 1, note: reason };
+    this.results.push(item);
+    this.log(item);
+  }
+
+  private log(item: CaseResult): void {
+    const where = `${item.group.padEnd(8)} ${item.name.padEnd(30)} ${item.server.padEnd(20)} ${String(item.users ?? '').padStart(8)}`;
+    if (item.skipped) {
+      process.stderr.write(`${where}  skipped: ${item.skipped}\n`);
+      return;
+    }
+    if (!item.result) {
+      process.stderr.write(`${where}  FAILED: ${item.note}\n`);
+      return;
+    }
+    const { result } = item;
+    const failed = item.failures
+      ? `  FAILED: ${item.failures} non-2xx or errors (${result.timeouts} timeouts), statuses ${JSON.stringify(result.statusCodes)}`
+      : '';
+    const empty = result.total === 0 ? '  no request completed within the run' : '';
+    process.stderr.write(
+      `${where} ${String(item.connections).padStart(3)} conn ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.latencyP50Ms} ms  p99 ${result.latencyP99Ms} ms${failed}${empty}\n`,
+    );
+  }
+}

@@ -1,0 +1,132 @@
+// The SCIM cases run on scimd and on SCIMMY alike, at 50 connections, so that their requests
+// per second compare: GET by id, filter userName eq, a list page, PATCH and POST of users.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Measurer } from './measure.js';
+import { userBody } from './people.js';
+import {
+  basePath,
+  filterPath,
+  probe,
+  type ScimTarget,
+  samplePaths,
+  scimHeaders,
+} from './scim-target.js';
+
+const CONNECTIONS = 50;
+// autocannon ends a request that has no response after 10 s (its default timeout).
+const TIMEOUT_MS = 10_000;
+
+/** Runs the peer cases. Reads go first, so that they see exactly the seeded users. */
+export async function runPeerCases(measurer: Measurer, target: ScimTarget): Promise<void> {
+  const label = { group: 'scim', server: target.server, users: target.users };
+  const headers = scimHeaders(target);
+  const base = basePath(target);
+
+  await measurer.measure({ ...label, name: 'GET /Users/{id}' }, (seconds) => ({
+    url: target.scimBaseUrl,
+    method: 'GET',
+    headers,
+    paths: samplePaths(target, 1000, (user) => `${base}/Users/${user.id}`),
+    connections: CONNECTIONS,
+    durationSeconds: seconds,
+  }));
+
+  await measurer.measure({ ...label, name: 'filter userName eq' }, (seconds) => ({
+    url: target.scimBaseUrl,
+    method: 'GET',
+    headers,
+    paths: samplePaths(target, 1000, (user) => filterPath(target, 'userName', user.userName)),
+    connections: CONNECTIONS,
+    durationSeconds: seconds,
+  }));
+
+  await listPageCase(measurer, target);
+  await patchUserCase(measurer, target);
+
+  let created = 0;
+  await measurer.measure({ ...label, name: 'POST /Users' }, (seconds, run) => {
+    const file = path.join(target.workDir, `post-${target.server.replace(/\W/g, '')}-${run}.txt`);
+    if (seconds > 0) {
+      const count = Math.ceil(seconds * 6000);
+      const lines = Array.from({ length: count }, () => JSON.stringify(userBody('new', created++)));
+      fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    }
+    return {
+      url: `${target.scimBaseUrl}/Users`,
+      method: 'POST',
+      headers,
+      bodiesFile: file,
+      connections: CONNECTIONS,
+      durationSeconds: seconds,
+    };
+  });
+}
+
+/**
+ * Measures a page of 100 users at spread start indexes. A server that builds every stored user
+ * for each page (SCIMMY 1.3 does) can take longer per request than autocannon's timeout divided
+ * by the connections. Then 50 queued requests all time out and the run completes none, so such a
+ * server is measured at 1 connection instead, with the reason in the note.
+ */
+async function listPageCase(measurer: Measurer, target: ScimTarget): Promise<void> {
+  const label = { group: 'scim', name: 'list page of 100', server: target.server };
+  // The fastest of three requests, so that a cold first query does not count.
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const page = await probe(target, 'GET', '/Users?startIndex=1&count=100');
+    if (page.status !== 200) {
+      measurer.fail(
+        { ...label, users: target.users },
+        `GET /Users?startIndex=1&count=100 returned ${page.status}`,
+      );
+      return;
+    }
+    fastest = Math.min(fastest, page.milliseconds);
+  }
+
+  const slow = fastest * CONNECTIONS > TIMEOUT_MS;
+  const connections = slow ? 1 : CONNECTIONS;
+  const note = slow
+    ? `1 connection: one page took ${Math.round(fastest)} ms, so ${CONNECTIONS} queued requests would pass autocannon's ${TIMEOUT_MS / 1000} s timeout`
+    : undefined;
+  const base = basePath(target);
+  const lastStart = Math.max(1, target.users - 100);
+
+  await measurer.measure({ ...label, users: target.users, note }, (seconds) => ({
+    url: target.scimBaseUrl,
+    method: 'GET',
+    headers: scimHeaders(target),
+    paths: Array.from(
+      { length: 100 },
+      (_, i) => `${base}/Users?startIndex=${1 + ((i * 97) % lastStart)}&count=100`,
+    ),
+    connections,
+    durationSeconds: seconds,
+  }));
+}
+
+async function patchUserCase(measurer: Measurer, target: ScimTarget): Promise<void> {
+  const label = { group: 'scim', name: 'PATCH /Users/{id}', server: target.server };
+  const body = (title: string) => ({
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+    Operations: [{ op: 'replace', path: 'title', value: title }],
+  });
+
+  const first = await probe(target, 'PATCH', `/Users/${target.sample[0]!.id}`, body('probe'));
+  if (first.status !== 200 && first.status !== 204) {
+    measurer.fail({ ...label, users: target.users }, `PATCH returned ${first.status}`);
+    return;
+  }
+
+  const base = basePath(target);
+  await measurer.measure({ ...label, users: target.users }, (seconds) => ({
+    url: target.scimBaseUrl,
+    method: 'PATCH',
+    headers: scimHeaders(target),
+    body: JSON.stringify(body('Patched')),
+    paths: samplePaths(target, 1000, (user) => `${base}/Users/${user.id}`),
+    connections: CONNECTIONS,
+    durationSeconds: seconds,
+  }));
+}
