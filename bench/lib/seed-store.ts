@@ -3,6 +3,7 @@
 // with the columns of its store, a `create` event, and membership rows for groups. Rows go in as
 // multi-row inserts, many per transaction, which is what makes a million users take minutes.
 import { sql } from 'kysely';
+import { emailKeys } from '../../src/scim/resources/email-keys.js';
 import type { Executor } from '../../src/scim/resources/events.js';
 import { groupStore } from '../../src/scim/resources/groups.js';
 import type { ResourceStore } from '../../src/scim/resources/store.js';
@@ -164,11 +165,19 @@ async function insertUserRows(trx: Executor, batch: UserBatch): Promise<void> {
   );
 }
 
-/** Writes the rows a user create adds beside its resource row and event. There are none today. */
-async function insertExtraUserRows(_trx: Executor, _batch: UserBatch): Promise<void> {
-  // TODO: a migration that adds a side table for user attributes (such as emails.value) needs
-  // its rows built here from batch.attributes and batch.rows, or filters that read that table
-  // miss every seeded user.
+/**
+ * Writes the rows a user create adds beside its resource row and event: the indexed
+ * `emails.value` keys, built by the same function the SCIM write path uses.
+ */
+async function insertExtraUserRows(trx: Executor, batch: UserBatch): Promise<void> {
+  const emailRows = batch.rows.flatMap((row, offset) =>
+    emailKeys(batch.attributes[offset]!).map((key) => ({
+      user_id: row.id,
+      directory_id: row.directory_id,
+      value_key: key,
+    })),
+  );
+  await insertChunked(trx, 'scim_user_emails', emailRows);
 }
 
 /** Inserts a group with its members, as a SCIM POST of the group with `members` would. */
@@ -237,7 +246,12 @@ function createEvent(directoryId: string, resourceType: 'User' | 'Group', id: st
 
 async function insertChunked(
   trx: Executor,
-  table: 'scim_users' | 'scim_groups' | 'scim_group_members' | 'directory_events',
+  table:
+    | 'scim_users'
+    | 'scim_user_emails'
+    | 'scim_groups'
+    | 'scim_group_members'
+    | 'directory_events',
   rows: readonly JsonObject[],
 ): Promise<void> {
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {

@@ -116,6 +116,16 @@ describeEachDatabase('bench seeder', (database) => {
     assert.equal(response.body.Resources[0].userName, user.userName);
   });
 
+  test('filter emails.value eq finds one', async () => {
+    const user = summary.sample[500]!;
+    const filter = encodeURIComponent(`emails.value eq "${user.email.toUpperCase()}"`);
+    const response = await scim(`${fixture.users}?filter=${filter}`, { token: fixture.token });
+
+    assert.equal(response.status, 200);
+    assert.equal(response.body.totalResults, 1);
+    assert.equal(response.body.Resources[0].id, user.id);
+  });
+
   test('list page counts every user', async () => {
     const response = await scim(`${fixture.users}?startIndex=1001&count=100`, {
       token: fixture.token,
