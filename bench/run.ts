@@ -281,7 +281,11 @@ fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(report,
 const markdown = renderMarkdown(report);
 fs.writeFileSync(path.join(resultsDir, 'latest.md'), markdown);
 if (values['write-docs']) {
-  fs.writeFileSync(path.join(BENCH_DIR, '..', 'docs', 'benchmarks.md'), markdown);
+  // The analysis of what limits each case is written by hand from a profile, so it lives in its
+  // own file and follows the generated tables.
+  const analysisFile = path.join(BENCH_DIR, 'analysis.md');
+  const analysis = fs.existsSync(analysisFile) ? `\n${fs.readFileSync(analysisFile, 'utf8')}` : '';
+  fs.writeFileSync(path.join(BENCH_DIR, '..', 'docs', 'benchmarks.md'), markdown + analysis);
 }
 process.stdout.write(markdown);
 
