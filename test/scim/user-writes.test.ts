@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setDirectoryStrictMode } from '../../src/scim/resources/directory-options.js';
+import { setDirectoryStrictMode } from '../../src/directory/scim-options.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { provisionClient } from '../helpers/fixtures.js';
 import { baseUrl, issueToken, newUser, scim, USER_SCHEMA, useScimServer } from './scim-client.js';

@@ -2,12 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { getDirectory } from '../../directory/directories.js';
 import { InvalidFieldError } from '../../directory/errors.js';
 import { getOrganization } from '../../directory/organizations.js';
-import { rejectUnknownFields, requireObject } from '../../directory/validation.js';
 // The options live with the SCIM resources because the SCIM write path reads them on every request.
-import {
-  getDirectoryReadOptions,
-  setDirectoryStrictMode,
-} from '../../scim/resources/directory-options.js';
+import { getDirectoryReadOptions, setDirectoryStrictMode } from '../../directory/scim-options.js';
+import { rejectUnknownFields, requireObject } from '../../directory/validation.js';
 import type { AppContext } from '../../server/context.js';
 
 type DirectoryParams = { orgId: string; directoryId: string };

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { type AuditEventInput, recordAuditEvents } from '../../directory/audit.js';
+import { getDirectoryReadOptions } from '../../directory/scim-options.js';
 import type { AppContext } from '../../server/context.js';
 import { requestActor } from '../../server/request-context.js';
 import { BULK_MAX_PAYLOAD_SIZE } from '../bulk/limits.js';
@@ -8,7 +9,6 @@ import { BULK_RESPONSE_SCHEMA, type ProcessedOperation, processBulk } from '../b
 import { readBulkRequest } from '../bulk/request.js';
 import { handleScimError } from '../error-handler.js';
 import { ScimError } from '../errors.js';
-import { getDirectoryReadOptions } from '../resources/directory-options.js';
 import { resourceUrl } from './request.js';
 
 type BulkRoute = { Params: { directoryId: string } };

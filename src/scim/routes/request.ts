@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { scimBaseUrl } from '../../directory/directories.js';
+import { getDirectoryReadOptions } from '../../directory/scim-options.js';
 import type { AppContext } from '../../server/context.js';
-import { getDirectoryReadOptions } from '../resources/directory-options.js';
 import type { WriteConditions } from '../resources/store.js';
 import type { ResourceTypeDefinition } from '../schema/resource-types.js';
 import { ResourceReader } from '../schema/validate.js';

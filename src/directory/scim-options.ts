@@ -1,12 +1,17 @@
-import type { Storage } from '../../storage/database.js';
-import { nowIso } from '../../storage/ids.js';
-import type { ReadOptions } from '../schema/validate.js';
+import type { Storage } from '../storage/database.js';
+import { nowIso } from '../storage/ids.js';
+
+/** How a directory's SCIM endpoint treats input it does not know. */
+export interface DirectoryReadOptions {
+  /** Whether unknown attributes and schema URNs are rejected instead of ignored. */
+  readonly strict: boolean;
+}
 
 /** Reads how a directory treats unknown input; a directory without options is lenient. */
 export async function getDirectoryReadOptions(
   storage: Storage,
   directoryId: string,
-): Promise<ReadOptions> {
+): Promise<DirectoryReadOptions> {
   const row = await storage.db
     .selectFrom('scim_directory_options')
     .select('strict')
