@@ -15,6 +15,7 @@ import { remoteKeyRoutes } from './routes/remote-keys.js';
 import { scimOptionRoutes } from './routes/scim-options.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { suspensionRoutes } from './routes/suspensions.js';
+import type { AdminServices } from './services.js';
 
 /** Body of every admin API error: a stable code, a sentence, and the field at fault if any. */
 export interface AdminErrorBody {
@@ -24,10 +25,10 @@ export interface AdminErrorBody {
 }
 
 /** The admin REST API under `/admin/v1`, authenticated with the admin bearer token or a console session. */
-export const adminPlugin: FastifyPluginAsync<{ context: AppContext }> = async (
-  app,
-  { context },
-) => {
+export const adminPlugin: FastifyPluginAsync<{
+  context: AppContext;
+  services: AdminServices;
+}> = async (app, { context, services }) => {
   app.addHook('onRequest', async (request, reply) => {
     const token = readBearerToken(request);
     if (token && (await verifyAdminToken(context.storage, context.config, token))) {
@@ -70,8 +71,8 @@ export const adminPlugin: FastifyPluginAsync<{ context: AppContext }> = async (
   await app.register(directoryRoutes, { context });
   await app.register(auditRoutes, { context });
   await app.register(suspensionRoutes, { context });
-  await app.register(directoryContentRoutes, { context });
-  await app.register(remoteKeyRoutes, { context });
+  await app.register(directoryContentRoutes, { context, contents: services.directoryContents });
+  await app.register(remoteKeyRoutes, { context, remoteKeys: services.remoteKeys });
   await app.register(clientSecretRoutes, { context });
   await app.register(directoryApiTokenRoutes, { context });
   await app.register(scimOptionRoutes, { context });

@@ -1,7 +1,7 @@
 import type { Storage } from '../storage/database.js';
 import { nowIso } from '../storage/ids.js';
 
-/** How a directory's SCIM endpoint treats input it does not know. */
+/** A directory's rule for SCIM input it does not know. */
 export interface DirectoryReadOptions {
   /** Whether unknown attributes and schema URNs are rejected instead of ignored. */
   readonly strict: boolean;

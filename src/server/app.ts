@@ -10,6 +10,7 @@ import { adminPlugin } from '../admin/plugin.js';
 import type { Config } from '../config/index.js';
 import { oauthPlugin } from '../oauth/plugin.js';
 import { scimPlugin } from '../scim/plugin.js';
+import { createAdminServices } from './admin-services.js';
 import { installAuditRecording } from './audit-recorder.js';
 import type { AppContext } from './context.js';
 import { healthPlugin, installDrainHeader, type ServerState } from './health.js';
@@ -80,7 +81,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(oauthPlugin, { context: options.context });
   await app.register(scimPlugin, { context: options.context, prefix: '/scim' });
-  await app.register(adminPlugin, { context: options.context, prefix: '/admin/v1' });
+  await app.register(adminPlugin, {
+    context: options.context,
+    services: createAdminServices(options.context),
+    prefix: '/admin/v1',
+  });
   await app.register(consolePlugin, { context: options.context });
 
   return app;

@@ -3,9 +3,9 @@ import type { JWK } from 'jose';
 import { getClient } from '../../directory/clients.js';
 import { InvalidFieldError } from '../../directory/errors.js';
 import { getOrganization } from '../../directory/organizations.js';
-import { fetchJwks, JwksFetchError } from '../../oauth/jwks/fetch-jwks.js';
 import type { AppContext } from '../../server/context.js';
 import type { AdminErrorBody } from '../plugin.js';
+import type { RemoteKeyFetcher } from '../services.js';
 
 type ClientParams = { orgId: string; clientId: string };
 
@@ -16,10 +16,10 @@ const SHOWN_MEMBERS = ['kid', 'kty', 'alg', 'use', 'crv'] as const;
  * Fetches a client's JWKS URL now, with the same address checks as the token endpoint, so that an
  * admin can check which keys the server will find there.
  */
-export const remoteKeyRoutes: FastifyPluginAsync<{ context: AppContext }> = async (
-  app,
-  { context },
-) => {
+export const remoteKeyRoutes: FastifyPluginAsync<{
+  context: AppContext;
+  remoteKeys: RemoteKeyFetcher;
+}> = async (app, { context, remoteKeys }) => {
   const { storage } = context;
 
   app.get<{ Params: ClientParams }>(
@@ -30,19 +30,14 @@ export const remoteKeyRoutes: FastifyPluginAsync<{ context: AppContext }> = asyn
       const client = await getClient(storage, orgId, clientId);
       if (!client.jwksUri) throw new InvalidFieldError('jwksUri', 'the client has no JWKS URL');
 
-      try {
-        const jwks = await fetchJwks(client.jwksUri, {
-          allowLoopback: context.config.jwksAllowLoopback,
-        });
-        return { jwksUri: client.jwksUri, keys: jwks.keys.map(shownMembers) };
-      } catch (error) {
-        if (!(error instanceof JwksFetchError)) throw error;
-        request.log.info({ clientId, reason: error.message }, 'JWKS fetch for the console failed');
-        return reply.code(502).send({
-          error: 'jwks_fetch_failed',
-          message: error.message,
-        } satisfies AdminErrorBody);
-      }
+      const result = await remoteKeys.fetchKeys(client.jwksUri);
+      if (result.ok) return { jwksUri: client.jwksUri, keys: result.keys.map(shownMembers) };
+
+      request.log.info({ clientId, reason: result.reason }, 'JWKS fetch for the console failed');
+      return reply.code(502).send({
+        error: 'jwks_fetch_failed',
+        message: result.reason,
+      } satisfies AdminErrorBody);
     },
   );
 };
