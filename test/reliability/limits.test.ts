@@ -6,9 +6,10 @@ import { MAX_PROJECTION_NAMES } from '../../src/scim/schema/shape.js';
 import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from '../../src/server/json-body.js';
 import type { RunningServer } from '../../src/server/start.js';
 import { describeEachDatabase } from '../helpers/databases.js';
-import { type ProvisionedClient, provisionClient } from '../helpers/fixtures.js';
+import type { ProvisionedClient } from '../helpers/fixtures.js';
 import { requestJson } from '../helpers/http.js';
-import { startTestServer, TEST_ADMIN_TOKEN } from '../helpers/server.js';
+import { startScimFixture } from '../helpers/scim-fixture.js';
+import { TEST_ADMIN_TOKEN } from '../helpers/server.js';
 
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -32,15 +33,7 @@ describeEachDatabase('request limits', (database) => {
   let scimBase: string;
 
   before(async () => {
-    server = await startTestServer(database());
-    integrator = await provisionClient(server.context.storage);
-    accessToken = await server.context.accessTokens.issue({
-      clientId: integrator.client.clientId,
-      serviceAccountId: integrator.serviceAccount.id,
-      orgId: integrator.orgId,
-      scopes: ['manage:directory'],
-    });
-    scimBase = `${server.url}/scim/directory/${integrator.directory.id}`;
+    ({ server, integrator, accessToken, scimBase } = await startScimFixture(database()));
   });
   after(async () => {
     await server.close();

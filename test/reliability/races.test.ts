@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RunningServer } from '../../src/server/start.js';
 import { describeEachDatabase } from '../helpers/databases.js';
-import { type ProvisionedClient, provisionClient, signAssertion } from '../helpers/fixtures.js';
+import { type ProvisionedClient, signAssertion } from '../helpers/fixtures.js';
 import { requestJson } from '../helpers/http.js';
-import { startTestServer } from '../helpers/server.js';
+import { startScimFixture } from '../helpers/scim-fixture.js';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -18,15 +18,7 @@ describeEachDatabase('concurrent requests', (database) => {
   let scimBase: string;
 
   before(async () => {
-    server = await startTestServer(database());
-    integrator = await provisionClient(server.context.storage);
-    accessToken = await server.context.accessTokens.issue({
-      clientId: integrator.client.clientId,
-      serviceAccountId: integrator.serviceAccount.id,
-      orgId: integrator.orgId,
-      scopes: ['manage:directory'],
-    });
-    scimBase = `${server.url}/scim/directory/${integrator.directory.id}`;
+    ({ server, integrator, accessToken, scimBase } = await startScimFixture(database()));
   });
   after(async () => {
     await server.close();

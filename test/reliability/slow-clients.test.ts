@@ -4,9 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/index.js';
 import type { RunningServer } from '../../src/server/start.js';
 import { describeEachDatabase } from '../helpers/databases.js';
-import { type ProvisionedClient, provisionClient } from '../helpers/fixtures.js';
 import { requestJson } from '../helpers/http.js';
-import { startTestServer } from '../helpers/server.js';
+import { startScimFixture } from '../helpers/scim-fixture.js';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
@@ -43,24 +42,15 @@ function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T>
 
 describeEachDatabase('slow clients', (database) => {
   let server: RunningServer;
-  let integrator: ProvisionedClient;
   let accessToken: string;
   let scimBase: string;
 
   before(async () => {
     // A pool of two connections, so a stalled request that kept one would soon block the rest.
-    server = await startTestServer(database(), {
+    ({ server, accessToken, scimBase } = await startScimFixture(database(), {
       SCIMD_REQUEST_TIMEOUT_SECONDS: '1',
       SCIMD_DATABASE_POOL_SIZE: '2',
-    });
-    integrator = await provisionClient(server.context.storage);
-    accessToken = await server.context.accessTokens.issue({
-      clientId: integrator.client.clientId,
-      serviceAccountId: integrator.serviceAccount.id,
-      orgId: integrator.orgId,
-      scopes: ['manage:directory'],
-    });
-    scimBase = `${server.url}/scim/directory/${integrator.directory.id}`;
+    }));
   });
   after(async () => {
     await server.close();
