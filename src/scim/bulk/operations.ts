@@ -1,6 +1,7 @@
 import type { Storage } from '../../storage/database.js';
 import { createGroup, deleteGroup, patchGroup, replaceGroup } from '../resources/groups.js';
-import type { ResourceRecord, WriteConditions } from '../resources/store.js';
+import type { ResourceWriteServices } from '../resources/services.js';
+import type { WriteConditions } from '../resources/store.js';
 import { createUser, deleteUser, patchUser, replaceUser } from '../resources/users.js';
 import {
   groupResourceType,
@@ -10,34 +11,10 @@ import {
 import type { ResourceReader } from '../schema/validate.js';
 import type { BulkEndpoint, OperationRequest } from './request.js';
 
-type Write = (
-  storage: Storage,
-  directoryId: string,
-  id: string,
-  reader: ResourceReader,
-  body: unknown,
-  conditions: WriteConditions,
-) => Promise<ResourceRecord>;
-
 /** The services a Bulk operation can call on one resource endpoint. */
-interface EndpointServices {
-  readonly resourceType: ResourceTypeDefinition;
+interface EndpointServices extends ResourceWriteServices {
   /** Lower-case resource name for audit actions, such as `user` in `scim.user.create`. */
   readonly auditName: string;
-  create(
-    storage: Storage,
-    directoryId: string,
-    reader: ResourceReader,
-    body: unknown,
-  ): Promise<ResourceRecord>;
-  replace: Write;
-  patch: Write;
-  remove(
-    storage: Storage,
-    directoryId: string,
-    id: string,
-    conditions: WriteConditions,
-  ): Promise<void>;
 }
 
 export const ENDPOINT_SERVICES: Record<BulkEndpoint, EndpointServices> = {

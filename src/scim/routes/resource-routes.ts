@@ -4,10 +4,9 @@ import type { Storage } from '../../storage/database.js';
 import { ifNoneMatchMatches, weakEtag } from '../etag.js';
 import type { FilterStore } from '../filter/sql.js';
 import { type ListQuery, parseListQuery, rejectUnsupportedParameters } from '../list-query.js';
-import type { ResourceRecord, WriteConditions } from '../resources/store.js';
-import type { ResourceTypeDefinition } from '../schema/resource-types.js';
+import type { ResourceWrite, ResourceWriteServices } from '../resources/services.js';
+import type { ResourceRecord } from '../resources/store.js';
 import { isProjected, type Projection, parseProjection } from '../schema/shape.js';
-import type { ResourceReader } from '../schema/validate.js';
 import { listEndpoint } from './list-page.js';
 import {
   logIgnored,
@@ -19,41 +18,17 @@ import {
 } from './request.js';
 import { registerSearchRoutes } from './search.js';
 
-type Write = (
-  storage: Storage,
-  directoryId: string,
-  id: string,
-  reader: ResourceReader,
-  body: unknown,
-  conditions: WriteConditions,
-) => Promise<ResourceRecord>;
-
 /** The services of one resource endpoint and the function that presents a record. */
-export interface ResourceEndpoint {
+export interface ResourceEndpoint extends ResourceWriteServices {
   readonly endpoint: '/Users' | '/Groups';
-  readonly resourceType: ResourceTypeDefinition;
   /** The storage layout, which resolves `sortBy` before a list runs. */
   readonly store: FilterStore;
-  create(
-    storage: Storage,
-    directoryId: string,
-    reader: ResourceReader,
-    body: unknown,
-  ): Promise<ResourceRecord>;
   get(storage: Storage, directoryId: string, id: string): Promise<ResourceRecord>;
   list(
     storage: Storage,
     directoryId: string,
     query: ListQuery,
   ): Promise<{ totalResults: number; records: ResourceRecord[] }>;
-  replace: Write;
-  patch: Write;
-  remove(
-    storage: Storage,
-    directoryId: string,
-    id: string,
-    conditions: WriteConditions,
-  ): Promise<void>;
   /** Builds the response resource, loading derived attributes only when the projection shows them. */
   present(directoryId: string, record: ResourceRecord, projection: Projection): Promise<unknown>;
   /** Builds the resources of a list page; without it, each record is presented on its own. */
@@ -119,7 +94,7 @@ export function registerResourceRoutes(
   });
   registerSearchRoutes(app, context, spec);
 
-  const registerWrite = (method: 'PUT' | 'PATCH', run: Write) => {
+  const registerWrite = (method: 'PUT' | 'PATCH', run: ResourceWrite) => {
     app.route<ResourceRoute>({
       method,
       url: `${endpoint}/:id`,
