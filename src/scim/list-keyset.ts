@@ -4,10 +4,13 @@ import type { CursorPosition } from './list-cursor.js';
 
 /**
  * The ORDER BY terms and keyset condition of a list. With a sort key, resources are ordered by
- * whether the key is missing, then the key, then id, so that the order is total. Missing values
- * come last in ascending order and first in descending order (RFC 7644 §3.4.2.3), because
- * descending order is the exact reverse of ascending. Without a sort key, resources are ordered
- * by id alone, which the primary key index serves.
+ * the key, then id, so that the order is total. Missing values come last in ascending order and
+ * first in descending order (RFC 7644 §3.4.2.3), because descending order is the exact reverse
+ * of ascending. Without a sort key, resources are ordered by id alone.
+ *
+ * The terms match the indexes of migration 0007 term for term, so both databases walk an index
+ * (directory_id, key, id) instead of sorting every match, and the keyset condition is a row-value
+ * comparison that both planners turn into an index range.
  */
 export interface ListOrder {
   /** The value a cursor stores for a resource: the sort key, or the id without one. */
@@ -37,32 +40,46 @@ export function listOrder(key: SortKey | undefined, descending: boolean): ListOr
   }
 
   const value = key.expression;
+  if (key.notNull) {
+    // Without NULLs, (key, id) is the whole order, and no missing-value term is needed.
+    return {
+      value,
+      orderBy: [sql`${value} ${direction}`, sql`${id} ${direction}`],
+      after: (after) => sql<SqlBool>`(${value}, ${id}) ${beyond} (${after.value}, ${after.id})`,
+    };
+  }
+
+  const missing = missingTerm(value);
   return {
     value,
-    orderBy: [
-      sql`case when ${value} is null then 1 else 0 end ${direction}`,
-      sql`${value} ${direction}`,
-      sql`${id} ${direction}`,
-    ],
-    after: (after) => afterPosition(value, id, after, descending),
+    orderBy: [sql`${missing} ${direction}`, sql`${value} ${direction}`, sql`${id} ${direction}`],
+    after: (after) => afterPosition(missing, value, id, after, descending),
   };
 }
 
+/**
+ * The term that puts missing values last in ascending order: 1 for NULL, 0 otherwise. Its text
+ * is fixed, with literals instead of parameters, because the expression indexes repeat it and a
+ * planner uses such an index only for the identical expression.
+ */
+export function missingTerm(value: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`case when ${value} is null then 1 else 0 end`;
+}
+
 function afterPosition(
+  missing: RawBuilder<unknown>,
   key: RawBuilder<unknown>,
   id: RawBuilder<unknown>,
   after: CursorPosition,
   descending: boolean,
 ): RawBuilder<SqlBool> {
-  const beyond = descending ? sql`<` : sql`>`;
+  // Among missing values only the id orders, and a row value with NULL compares as unknown.
   if (after.value === null) {
-    if (descending) return sql<SqlBool>`(${key} is not null or ${id} < ${after.id})`;
-    return sql<SqlBool>`(${key} is null and ${id} > ${after.id})`;
+    if (descending) return sql<SqlBool>`(${missing} = 0 or ${id} < ${after.id})`;
+    return sql<SqlBool>`(${missing} = 1 and ${id} > ${after.id})`;
   }
 
-  const sameKeyLater = sql`(${key} = ${after.value} and ${id} ${beyond} ${after.id})`;
-  if (descending) {
-    return sql<SqlBool>`(${key} is not null and (${key} < ${after.value} or ${sameKeyLater}))`;
-  }
-  return sql<SqlBool>`(${key} is null or ${key} > ${after.value} or ${sameKeyLater})`;
+  // A missing value has the term 1, so the first element alone decides for it.
+  const beyond = descending ? sql`<` : sql`>`;
+  return sql<SqlBool>`(${missing}, ${key}, ${id}) ${beyond} (0, ${after.value}, ${after.id})`;
 }

@@ -260,7 +260,7 @@ function listSortKey(
       error instanceof ScimError && error.detail.includes(' is not an attribute of ');
     if (!query.sortMissingAttributes || !lacksAttribute) throw error;
     // A typed NULL, because PostgreSQL rejects a bare constant in ORDER BY.
-    return { attribute: query.sortBy, expression: sql`cast(null as text)` };
+    return { attribute: query.sortBy, expression: sql`cast(null as text)`, notNull: false };
   }
 }
 
