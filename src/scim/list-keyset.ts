@@ -1,4 +1,5 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { DialectName } from '../storage/dialects/types.js';
 import type { SortKey } from './filter/sort-key.js';
 import type { CursorPosition } from './list-cursor.js';
 
@@ -26,7 +27,11 @@ export interface ListOrder {
  * order. For lower-case UUIDs it does under C collations and under PostgreSQL's en-US ICU
  * collation (checked on 4,000 UUIDs), but other locales are unchecked.
  */
-export function listOrder(key: SortKey | undefined, descending: boolean): ListOrder {
+export function listOrder(
+  key: SortKey | undefined,
+  descending: boolean,
+  dialect: DialectName,
+): ListOrder {
   const id = sql.ref('id');
   const direction = descending ? sql`desc` : sql`asc`;
   const beyond = descending ? sql`<` : sql`>`;
@@ -46,6 +51,21 @@ export function listOrder(key: SortKey | undefined, descending: boolean): ListOr
       value,
       orderBy: [sql`${value} ${direction}`, sql`${id} ${direction}`],
       after: (after) => sql<SqlBool>`(${value}, ${id}) ${beyond} (${after.value}, ${after.id})`,
+    };
+  }
+
+  if (dialect === 'sqlite') {
+    // SQLite orders every BLOB after every TEXT and number, so an empty BLOB in place of NULL
+    // puts missing values last in one index term. SQLite ranges over an indexed expression only
+    // for a plain comparison, so `>=` bounds the range and the row value decides within it.
+    const term = sql`coalesce(${value}, x'')`;
+    return {
+      value,
+      orderBy: [sql`${term} ${direction}`, sql`${id} ${direction}`],
+      after: (after) => {
+        const bound = sql`coalesce(${after.value}, x'')`;
+        return sql<SqlBool>`(${term} ${beyond}= ${bound} and (${term}, ${id}) ${beyond} (${bound}, ${after.id}))`;
+      },
     };
   }
 

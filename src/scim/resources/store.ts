@@ -209,7 +209,11 @@ export async function listResources(
   directoryId: string,
   query: ListQuery,
 ): Promise<{ totalResults: number; records: ListedRecord[] }> {
-  const order = listOrder(listSortKey(storage, store, query), query.descending);
+  const order = listOrder(
+    listSortKey(storage, store, query),
+    query.descending,
+    storage.dialect.name,
+  );
 
   let matching = storage.db.selectFrom(store.table).where('directory_id', '=', directoryId);
   if (query.filter) {

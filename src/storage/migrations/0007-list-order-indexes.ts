@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
-import type { DialectHelpers } from '../dialects/types.js';
+import type { DialectHelpers, DialectName } from '../dialects/types.js';
 
 // Migrations take `Kysely<any>` because they describe the schema before it exists.
 // biome-ignore lint/suspicious/noExplicitAny: schema-less by design
@@ -61,24 +61,31 @@ export function listOrderIndexMigration(dialect: DialectHelpers): Migration {
   return {
     async up(db: AnyDb) {
       for (const table of ['scim_users', 'scim_groups']) {
-        await sql`create index ${sql.id(`${table}_order_id`)} on ${sql.table(table)} (directory_id, id)`.execute(
+        // IF NOT EXISTS lets the migration run again after its row in kysely_migration is removed.
+        await sql`create index if not exists ${sql.id(`${table}_order_id`)} on ${sql.table(table)} (directory_id, id)`.execute(
           db,
         );
       }
 
       for (const index of ORDER_INDEXES) {
-        const key =
-          dialect.name === 'postgres'
-            ? sql`(${sql.raw(index.key)}) collate "C"`
-            : sql`${sql.raw(index.key)}`;
-        // The same CASE text as listOrder's missing-value term.
-        const terms = index.nullable
-          ? sql`(case when ${key} is null then 1 else 0 end), (${key}), id`
-          : sql`(${key}), id`;
-        await sql`create index ${sql.id(index.name)} on ${sql.table(index.table)} (directory_id, ${terms})`.execute(
+        const terms = orderTerms(dialect.name, index);
+        await sql`create index if not exists ${sql.id(index.name)} on ${sql.table(index.table)} (directory_id, ${terms})`.execute(
           db,
         );
       }
     },
   };
+}
+
+/** The index terms after directory_id, written as listOrder writes its ORDER BY terms. */
+function orderTerms(dialect: DialectName, index: OrderIndex) {
+  const key = sql.raw(index.key);
+  if (dialect === 'sqlite') {
+    return index.nullable ? sql`(coalesce(${key}, x'')), id` : sql`${key}, id`;
+  }
+
+  const ordered = sql`(${key}) collate "C"`;
+  return index.nullable
+    ? sql`(case when ${ordered} is null then 1 else 0 end), (${ordered}), id`
+    : sql`(${ordered}), id`;
 }
