@@ -10,8 +10,8 @@ import type { CursorPosition } from './list-cursor.js';
  * of ascending. Without a sort key, resources are ordered by id alone.
  *
  * The terms match the indexes of migration 0007 term for term, so both databases walk an index
- * (directory_id, key, id) instead of sorting every match, and the keyset condition is a row-value
- * comparison that both planners turn into an index range.
+ * (directory_id, key, id) instead of sorting every match. The keyset condition is a row-value
+ * comparison, which both planners turn into an index range.
  */
 export interface ListOrder {
   /** The value a cursor stores for a resource: the sort key, or the id without one. */
@@ -56,8 +56,9 @@ export function listOrder(
 
   if (dialect === 'sqlite') {
     // SQLite orders every BLOB after every TEXT and number, so an empty BLOB in place of NULL
-    // puts missing values last in one index term. SQLite ranges over an indexed expression only
-    // for a plain comparison, so `>=` bounds the range and the row value decides within it.
+    // puts missing values last in one index term. SQLite (as bundled with better-sqlite3 12) uses
+    // a plain comparison on an indexed expression as a range but not a row value over one, so
+    // `>=` bounds the range and the row value decides within it.
     const term = sql`coalesce(${value}, x'')`;
     return {
       value,
@@ -78,9 +79,9 @@ export function listOrder(
 }
 
 /**
- * The term that puts missing values last in ascending order: 1 for NULL, 0 otherwise. Its text
- * is fixed, with literals instead of parameters, because the expression indexes repeat it and a
- * planner uses such an index only for the identical expression.
+ * Builds the PostgreSQL term that puts missing values last in ascending order: 1 for NULL, 0
+ * otherwise. Its text uses literals, not parameters, because the expression indexes repeat it and
+ * a planner uses such an index only for the identical expression.
  */
 export function missingTerm(value: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`case when ${value} is null then 1 else 0 end`;
@@ -94,6 +95,9 @@ function afterPosition(
   descending: boolean,
 ): RawBuilder<SqlBool> {
   // Among missing values only the id orders, and a row value with NULL compares as unknown.
+  // NOTE: here and in the SQLite order above, the index range after a missing value starts at
+  // the first missing value, not at the cursor's id, so each page of a long run of missing
+  // values rereads the ones before it.
   if (after.value === null) {
     if (descending) return sql<SqlBool>`(${missing} = 0 or ${id} < ${after.id})`;
     return sql<SqlBool>`(${missing} = 1 and ${id} > ${after.id})`;

@@ -26,7 +26,7 @@ const FIRST_PAGE: ListQuery = {
   cursor: undefined,
 };
 
-/** A cursor page that starts after a resource with a non-NULL sort value. */
+/** Builds a cursor page query that starts after a resource with a non-NULL sort value. */
 function cursorPage(sortBy: string | undefined, value: string, descending = false): ListQuery {
   return { ...FIRST_PAGE, sortBy, descending, cursor: 'position', after: { value, id: 'm' } };
 }
@@ -96,7 +96,7 @@ const CURSOR_PAGES: readonly PlanCase[] = [
   { name: 'groups after a displayName', store: groupStore, query: cursorPage('displayName', 'g') },
 ];
 
-/** A storage whose queries are also compiled into `queries`, so that a test can explain them. */
+/** Wraps the storage so that its queries are also compiled into `queries` for EXPLAIN. */
 function recordQueries(storage: Storage): { storage: Storage; queries: CompiledQuery[] } {
   const queries: CompiledQuery[] = [];
   const recorder: KyselyPlugin = {
