@@ -31,15 +31,23 @@ export function listOrder(
   key: SortKey | undefined,
   descending: boolean,
   dialect: DialectName,
+  filtered: boolean,
 ): ListOrder {
   const id = sql.ref('id');
-  const direction = descending ? sql`desc` : sql`asc`;
   const beyond = descending ? sql`<` : sql`>`;
+  // SQLite has no statistics (scimd never runs ANALYZE), so it guesses that directory_id=? is
+  // as selective as externalId=? and would rather walk a whole directory in index order than
+  // sort the few rows an equality filter finds. A unary `+` keeps its ORDER BY off the indexes
+  // when a filter is present, so the filter's index decides.
+  // NOTE: so a filtered SQLite list sorts all its matches, even for a filter matching most rows.
+  const hideIndex = dialect === 'sqlite' && filtered;
+  const sorted = (term: RawBuilder<unknown>) =>
+    sql`${hideIndex ? sql`+(${term})` : term} ${descending ? sql`desc` : sql`asc`}`;
 
   if (!key) {
     return {
       value: id,
-      orderBy: [sql`${id} ${direction}`],
+      orderBy: [sorted(id)],
       after: (after) => sql<SqlBool>`${id} ${beyond} ${after.id}`,
     };
   }
@@ -49,7 +57,7 @@ export function listOrder(
     // Without NULLs, (key, id) is the whole order, and no missing-value term is needed.
     return {
       value,
-      orderBy: [sql`${value} ${direction}`, sql`${id} ${direction}`],
+      orderBy: [sorted(value), sorted(id)],
       after: (after) => sql<SqlBool>`(${value}, ${id}) ${beyond} (${after.value}, ${after.id})`,
     };
   }
@@ -62,7 +70,7 @@ export function listOrder(
     const term = sql`coalesce(${value}, x'')`;
     return {
       value,
-      orderBy: [sql`${term} ${direction}`, sql`${id} ${direction}`],
+      orderBy: [sorted(term), sorted(id)],
       after: (after) => {
         const bound = sql`coalesce(${after.value}, x'')`;
         return sql<SqlBool>`(${term} ${beyond}= ${bound} and (${term}, ${id}) ${beyond} (${bound}, ${after.id}))`;
@@ -73,7 +81,7 @@ export function listOrder(
   const missing = missingTerm(value);
   return {
     value,
-    orderBy: [sql`${missing} ${direction}`, sql`${value} ${direction}`, sql`${id} ${direction}`],
+    orderBy: [sorted(missing), sorted(value), sorted(id)],
     after: (after) => afterPosition(missing, value, id, after, descending),
   };
 }
@@ -96,7 +104,7 @@ function afterPosition(
 ): RawBuilder<SqlBool> {
   // Among missing values only the id orders, and a row value with NULL compares as unknown.
   // NOTE: here and in the SQLite order above, the index range after a missing value starts at
-  // the first missing value, not at the cursor's id, so each page of a long run of missing
+  // the first missing value, not at the cursor's id. So each page of a long run of missing
   // values rereads the ones before it.
   if (after.value === null) {
     if (descending) return sql<SqlBool>`(${missing} = 0 or ${id} < ${after.id})`;

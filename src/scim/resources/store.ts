@@ -213,6 +213,7 @@ export async function listResources(
     listSortKey(storage, store, query),
     query.descending,
     storage.dialect.name,
+    query.filter !== undefined,
   );
 
   let matching = storage.db.selectFrom(store.table).where('directory_id', '=', directoryId);
