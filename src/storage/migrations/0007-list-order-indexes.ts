@@ -13,6 +13,11 @@ interface OrderIndex {
   readonly key: string;
   /** Whether the key column is nullable, so that the order has a missing-value term first. */
   readonly nullable: boolean;
+  /**
+   * Whether a unique (directory_id, key) index exists. SQLite walks that index for (key, id)
+   * order, because a unique key leaves no ties, so this index is built on PostgreSQL only.
+   */
+  readonly unique?: boolean;
 }
 
 const ORDER_INDEXES: readonly OrderIndex[] = [
@@ -21,6 +26,7 @@ const ORDER_INDEXES: readonly OrderIndex[] = [
     name: 'scim_users_order_user_name',
     key: 'user_name_key',
     nullable: false,
+    unique: true,
   },
   {
     table: 'scim_users',
@@ -36,6 +42,7 @@ const ORDER_INDEXES: readonly OrderIndex[] = [
     name: 'scim_groups_order_display_name',
     key: 'display_name_key',
     nullable: false,
+    unique: true,
   },
   {
     table: 'scim_groups',
@@ -68,6 +75,7 @@ export function listOrderIndexMigration(dialect: DialectHelpers): Migration {
       }
 
       for (const index of ORDER_INDEXES) {
+        if (index.unique && dialect.name === 'sqlite') continue;
         const terms = orderTerms(dialect.name, index);
         await sql`create index if not exists ${sql.id(index.name)} on ${sql.table(index.table)} (directory_id, ${terms})`.execute(
           db,
