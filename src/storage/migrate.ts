@@ -6,6 +6,7 @@ import { scimResourcesMigration } from './migrations/0003-scim-resources.js';
 import { auditMigration } from './migrations/0004-audit.js';
 import { consoleMigration } from './migrations/0005-console.js';
 import { userEmailIndexMigration } from './migrations/0006-user-email-index.js';
+import { listOrderIndexMigration } from './migrations/0007-list-order-indexes.js';
 
 /** Migrations in the order they run; names are stored in the database and must never change. */
 function migrations(storage: Storage): Record<string, Migration> {
@@ -16,6 +17,7 @@ function migrations(storage: Storage): Record<string, Migration> {
     '0004-audit': auditMigration(),
     '0005-console': consoleMigration(),
     '0006-user-email-index': userEmailIndexMigration(storage.dialect),
+    '0007-list-order-indexes': listOrderIndexMigration(storage.dialect),
   };
 }
 

@@ -37,14 +37,15 @@ describeEachDatabase('email index migration', (database) => {
   });
 
   test('backfill indexes existing users', async () => {
-    // Undoes the migration so that it runs again over the users written above.
+    // Undoes the migration so that it runs again over the users written above. Kysely runs
+    // migrations in order only, so the later ones run again too, and their indexes remain.
     await sql`drop table scim_user_emails`.execute(storage.db);
-    await sql`delete from kysely_migration where name = '0006-user-email-index'`.execute(
+    await sql`delete from kysely_migration where name >= '0006-user-email-index'`.execute(
       storage.db,
     );
 
     const ran = await migrateToLatest(storage);
-    assert.deepEqual(ran, ['0006-user-email-index']);
+    assert.deepEqual(ran, ['0006-user-email-index', '0007-list-order-indexes']);
 
     const rows = await storage.db.selectFrom('scim_user_emails').selectAll().execute();
     assert.equal(rows.length, USERS);

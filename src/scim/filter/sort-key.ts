@@ -12,6 +12,8 @@ export interface SortKey {
   readonly attribute: string;
   /** Expression over the resource table; NULL for a resource without a value. */
   readonly expression: RawBuilder<unknown>;
+  /** Whether the expression is never NULL, so that no missing-value term has to order it. */
+  readonly notNull: boolean;
 }
 
 /**
@@ -22,8 +24,23 @@ export interface SortKey {
  */
 export function compileSortKey(path: string, store: FilterStore, dialect: DialectName): SortKey {
   const target = resolveSortTarget(path, store);
-  return { attribute: target.name, expression: sortExpression(target, store, dialect) };
+  const column = store.filterColumns.scalars[target.name];
+  return {
+    attribute: target.name,
+    expression: sortExpression(target, store, dialect),
+    notNull: column !== undefined && NOT_NULL_COLUMNS.has(column.column),
+  };
 }
+
+// Key columns that the resource tables declare NOT NULL (migrations 0001 and 0003).
+const NOT_NULL_COLUMNS = new Set([
+  'id',
+  'user_name_key',
+  'display_name_key',
+  'active',
+  'created_at',
+  'updated_at',
+]);
 
 function sortExpression(
   target: FilterTarget,

@@ -209,7 +209,12 @@ export async function listResources(
   directoryId: string,
   query: ListQuery,
 ): Promise<{ totalResults: number; records: ListedRecord[] }> {
-  const order = listOrder(listSortKey(storage, store, query), query.descending);
+  const order = listOrder(
+    listSortKey(storage, store, query),
+    query.descending,
+    storage.dialect.name,
+    query.filter !== undefined,
+  );
 
   let matching = storage.db.selectFrom(store.table).where('directory_id', '=', directoryId);
   if (query.filter) {
@@ -260,7 +265,7 @@ function listSortKey(
       error instanceof ScimError && error.detail.includes(' is not an attribute of ');
     if (!query.sortMissingAttributes || !lacksAttribute) throw error;
     // A typed NULL, because PostgreSQL rejects a bare constant in ORDER BY.
-    return { attribute: query.sortBy, expression: sql`cast(null as text)` };
+    return { attribute: query.sortBy, expression: sql`cast(null as text)`, notNull: false };
   }
 }
 
