@@ -45,8 +45,24 @@ export function accessTokenAudience(issuer: string): string {
   return `${issuer}/scim`;
 }
 
+/** Maximum number of verified tokens remembered; the oldest is dropped first. */
+const MAX_VERIFIED_TOKENS = 10_000;
+
+/** A token whose signature and claims were checked, kept until it expires. */
+interface VerifiedToken {
+  readonly claims: AccessTokenClaims;
+  readonly issuer: string;
+  readonly kid: string;
+}
+
 /** Issues and verifies RFC 9068 JWT access tokens signed with the server's keys. */
 export class AccessTokenService {
+  /**
+   * Tokens already verified, by their text. A client sends one token for up to an hour, so the
+   * signature is checked once; revocation and the signing key are still checked every time.
+   */
+  private readonly verified = new Map<string, VerifiedToken>();
+
   constructor(
     private readonly keys: ServerKeyStore,
     private readonly options: AccessTokenOptions,
@@ -85,6 +101,12 @@ export class AccessTokenService {
 
   /** Verifies signature, type, issuer, audience and lifetime; throws InvalidAccessTokenError. */
   async verify(token: string): Promise<AccessTokenClaims> {
+    const known = await this.recall(token);
+    if (known) {
+      await this.checkRevocation(known);
+      return known;
+    }
+
     let kid: string | undefined;
     try {
       kid = decodeProtectedHeader(token).kid;
@@ -92,13 +114,46 @@ export class AccessTokenService {
       throw new InvalidAccessTokenError('the access token is malformed');
     }
     const key = kid ? await this.keys.verificationKey(kid) : undefined;
-    if (!key) throw new InvalidAccessTokenError('the access token was not issued by this server');
+    if (!kid || !key) {
+      throw new InvalidAccessTokenError('the access token was not issued by this server');
+    }
 
     const claims = await this.verifySignedClaims(token, key);
+    await this.checkRevocation(claims);
+    this.remember(token, { claims, issuer: this.options.issuer(), kid });
+    return claims;
+  }
+
+  private async checkRevocation(claims: AccessTokenClaims): Promise<void> {
     if (await this.options.revocations?.isRevoked(claims.jti, claims.clientId)) {
       throw new InvalidAccessTokenError('the access token has been revoked');
     }
-    return claims;
+  }
+
+  /**
+   * Returns the claims of a token verified before, while the issuer is the same, the token has
+   * not expired (with the same clock tolerance as jose) and its signing key still verifies.
+   */
+  private async recall(token: string): Promise<AccessTokenClaims | undefined> {
+    const entry = this.verified.get(token);
+    if (!entry) return undefined;
+
+    const now = Math.floor(Date.now() / 1000);
+    const fresh = now - this.options.clockSkewSeconds < entry.claims.expiresAt;
+    if (!fresh || entry.issuer !== this.options.issuer()) {
+      this.verified.delete(token);
+      return undefined;
+    }
+    if (!(await this.keys.verificationKey(entry.kid))) return undefined;
+    return entry.claims;
+  }
+
+  private remember(token: string, entry: VerifiedToken): void {
+    if (this.verified.size >= MAX_VERIFIED_TOKENS) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, entry);
   }
 
   private async verifySignedClaims(

@@ -20,6 +20,8 @@ export const SERVER_KEY_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
 
 /** Minimum time between two reloads of the key table triggered by an unknown `kid`, in ms. */
 const UNKNOWN_KID_RELOAD_MS = 5_000;
+/** Setting that names the first server key, claimed by the one process that creates it. */
+const FIRST_KEY_SETTING = 'first_server_key';
 
 /** Maximum time after which a process reads the key table again on its own, in ms. */
 const MAX_RELOAD_INTERVAL_MS = 60_000;
@@ -94,13 +96,41 @@ export class ServerKeyStore {
     );
   }
 
-  /** Loads the keys, creating the first one when none is published. */
+  /**
+   * Loads the keys, creating the first one when none is published. Processes that start at once
+   * on an empty database elect one first key, so that every process signs with a key the others
+   * know; otherwise a process that loaded before another's insert would reject its tokens until
+   * its next reload.
+   */
   async initialize(): Promise<void> {
     await this.reload();
+    if (this.keys.length > 0) return;
+
+    await this.insertFirstKey();
+    await this.reload();
+    // The first key was elected long ago and has been retired since, so any process adds one.
     if (this.keys.length === 0) {
       await this.insertKey(this.alg, new Date());
       await this.reload();
     }
+  }
+
+  /**
+   * Inserts the first key in the transaction that claims the `first_server_key` setting. A
+   * second process blocks on the setting's unique key until the first commits, then inserts
+   * nothing.
+   */
+  private async insertFirstKey(): Promise<void> {
+    const row = await this.newKeyRow(this.alg, new Date());
+    await this.storage.db.transaction().execute(async (trx) => {
+      const claim = await trx
+        .insertInto('settings')
+        .values({ key: FIRST_KEY_SETTING, value: row.kid, updated_at: nowIso() })
+        .onConflict((conflict) => conflict.column('key').doNothing())
+        .executeTakeFirst();
+      if (Number(claim.numInsertedOrUpdatedRows ?? 0n) === 0) return;
+      await trx.insertInto('server_keys').values(row).execute();
+    });
   }
 
   /** Returns the key that signs new access tokens. */

