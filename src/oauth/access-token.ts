@@ -58,8 +58,8 @@ interface VerifiedToken {
 /** Issues and verifies RFC 9068 JWT access tokens signed with the server's keys. */
 export class AccessTokenService {
   /**
-   * Tokens already verified, by their text. A client sends one token for up to an hour, so the
-   * signature is checked once; revocation and the signing key are still checked every time.
+   * Tokens already verified, by their text. A client sends one token for up to an hour, so its
+   * signature is checked once. Revocation and the signing key are still checked on every request.
    */
   private readonly verified = new Map<string, VerifiedToken>();
 

@@ -98,8 +98,8 @@ export class ServerKeyStore {
 
   /**
    * Loads the keys, creating the first one when none is published. Processes that start at once
-   * on an empty database elect one first key, so that every process signs with a key the others
-   * know; otherwise a process that loaded before another's insert would reject its tokens until
+   * on an empty database elect one first key, so every process signs with a key the others know.
+   * Without the election, a process that loaded before another's insert rejected its tokens until
    * its next reload.
    */
   async initialize(): Promise<void> {

@@ -14,7 +14,7 @@ const FULL = {};
 
 /**
  * Builds the admin API's views of the SCIM and OAuth layers. SCIM errors become the directory
- * layer's errors, so the admin API answers them in its own format.
+ * layer's errors, so the admin API returns them in its own format.
  */
 export function createAdminServices(context: AppContext): AdminServices {
   const { storage } = context;
@@ -88,7 +88,7 @@ function contentPage(totalResults: number, startIndex: number, resources: unknow
   return { totalResults, startIndex, itemsPerPage: resources.length, Resources: resources };
 }
 
-/** A SCIM 400 (a bad filter or paging parameter) becomes the admin API's invalid_field. */
+/** Runs a SCIM call and turns its 4xx (a bad filter or paging parameter) into invalid_field. */
 async function asAdminError<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();

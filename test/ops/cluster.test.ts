@@ -211,7 +211,7 @@ describe('two scimd processes on one PostgreSQL database', () => {
     const failed = results.filter((result) => result.status !== 200);
     assert.deepEqual(failed, []);
     // Requests in flight at the signal, or sent before the balancer saw /readyz fail, end on the
-    // draining process after the signal. A single instant holds too few of them to rely on.
+    // draining process after the signal. A single instant contains too few of them to rely on.
     const drained = results.filter((result) => result.served === b.url && result.end > signalAt);
     assert.ok(drained.length > 0, 'the draining process served requests after the signal');
     const afterwards = results.filter((result) => result.start > signalAt + 1500);

@@ -164,9 +164,9 @@ describeEachDatabase('list query plans', (database, kind) => {
   }
 
   /**
-   * Returns the plan as text. On PostgreSQL, sequential scans, bitmap scans and (unless
-   * `disableSort` is false) sorts are disabled, so that even on a small table the planner picks an index scan whenever an index
-   * supplies the order, and a Sort node remains only when none does.
+   * Returns the plan as text. On PostgreSQL, sequential scans, bitmap scans and, unless
+   * `disableSort` is false, sorts are disabled. So even on a small table the planner picks an
+   * index scan whenever an index supplies the order, and a Sort node remains only when none does.
    */
   async function explain(query: CompiledQuery, disableSort = true): Promise<string> {
     if (kind === 'sqlite') {

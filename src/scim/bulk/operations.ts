@@ -75,26 +75,10 @@ export async function runOperation(
       const record = await services.create(storage, directoryId, reader(), request.data);
       return { id: record.id, status: 201, version: record.version };
     }
-    case 'PUT': {
-      const record = await services.replace(
-        storage,
-        directoryId,
-        id,
-        reader(),
-        request.data,
-        conditions,
-      );
-      return { id, status: 200, version: record.version };
-    }
+    case 'PUT':
     case 'PATCH': {
-      const record = await services.patch(
-        storage,
-        directoryId,
-        id,
-        reader(),
-        request.data,
-        conditions,
-      );
+      const write = request.method === 'PUT' ? services.replace : services.patch;
+      const record = await write(storage, directoryId, id, reader(), request.data, conditions);
       return { id, status: 200, version: record.version };
     }
     case 'DELETE':

@@ -238,8 +238,9 @@ function checkText(value: CompareValue, name: string, path: AttributePath): stri
 /** Normalises a dateTime literal to the UTC form `Date.toISOString()` writes, as meta stores it. */
 function normaliseDateTime(value: string, name: string, path: AttributePath): string {
   const match = DATE_TIME.exec(value);
-  // Date.parse reads a time without a zone as local time; the literal means UTC here instead.
-  const instant = match ? Date.parse(match[2] ? value : `${value}Z`) : Number.NaN;
+  // Date.parse reads a time without a zone as local time, but the literal means UTC here.
+  const withZone = match?.[2] ? value : `${value}Z`;
+  const instant = match ? Date.parse(withZone) : Number.NaN;
   if (Number.isNaN(instant)) {
     throw mismatch(path, name, 'an xsd:dateTime string such as "2025-01-23T04:56:22Z"', value);
   }
