@@ -1,10 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { isApiToken, verifyApiToken } from '../directory/api-tokens.js';
-import { findClientByClientId } from '../directory/clients.js';
 import { getDirectory } from '../directory/directories.js';
-import { NotFoundError } from '../directory/errors.js';
-import { findGrant, type GrantRole } from '../directory/grants.js';
-import { getServiceAccount } from '../directory/service-accounts.js';
+import { readDirectoryAccess } from '../directory/directory-access.js';
+import type { GrantRole } from '../directory/grants.js';
+import type { DirectoryReadOptions } from '../directory/scim-options.js';
 import { type AccessTokenClaims, InvalidAccessTokenError } from '../oauth/access-token.js';
 import type { AppContext } from '../server/context.js';
 import { setRequestActor } from '../server/request-context.js';
@@ -22,6 +21,8 @@ declare module 'fastify' {
 }
 
 const REALM = 'scimd';
+
+const readOptions = new WeakMap<FastifyRequest, DirectoryReadOptions>();
 
 /** Scopes and grant roles that allow each access. */
 const ALLOWED_SCOPES: Record<ScimAccess, readonly string[]> = {
@@ -54,8 +55,23 @@ export function authorizeScimRequest(context: AppContext) {
       orgId: claims.orgId,
       serviceAccountId: claims.serviceAccountId,
     });
-    const access = request.routeOptions.config.scimAccess ?? 'write';
+    const directoryId = request.params.directoryId;
+    const granted = await readDirectoryAccess(context.storage, {
+      clientId: claims.clientId,
+      orgId: claims.orgId,
+      serviceAccountId: claims.serviceAccountId,
+      directoryId: isStorableText(directoryId) ? directoryId : undefined,
+    });
+    // A token stays valid after its client is deleted or its account disabled. Both are read on
+    // every request so that such a change takes effect at once.
+    if (granted.kind === 'client-gone') {
+      throw invalidToken('the client of the access token no longer exists');
+    }
+    if (granted.kind === 'account-disabled') {
+      throw invalidToken('the service account of the access token is disabled or deleted');
+    }
 
+    const access = request.routeOptions.config.scimAccess ?? 'write';
     if (!claims.scopes.some((scope) => ALLOWED_SCOPES[access].includes(scope))) {
       throw forbidden(`${access} requests need the scope ${ALLOWED_SCOPES[access].join(' or ')}`, {
         'www-authenticate': challenge({
@@ -66,12 +82,20 @@ export function authorizeScimRequest(context: AppContext) {
       });
     }
 
-    const role = await findGrantedRole(context, claims, request.params.directoryId);
-    if (!ALLOWED_ROLES[access].includes(role)) {
+    // An unknown directory, another organization's directory and a missing grant all raise the
+    // same 403, so that the response reveals nothing about directories the caller may not see.
+    if (granted.kind === 'no-grant') {
+      throw forbidden('the service account has no grant on this directory');
+    }
+    if (granted.kind === 'stopped') {
+      throw forbidden('an admin has stopped provisioning into this directory');
+    }
+    if (!ALLOWED_ROLES[access].includes(granted.role)) {
       throw forbidden(
-        `${access} requests need a grant with role ${ALLOWED_ROLES[access].join(' or ')}; the grant on this directory has role ${role}`,
+        `${access} requests need a grant with role ${ALLOWED_ROLES[access].join(' or ')}; the grant on this directory has role ${granted.role}`,
       );
     }
+    readOptions.set(request, granted.options);
   };
 }
 
@@ -96,73 +120,26 @@ async function authorizeApiToken(
   }
 }
 
-/** Verifies the token and checks that its client and service account are still live. */
+/** Verifies the token's signature, lifetime and revocation; throws 401 on failure. */
 async function authenticate(
   context: AppContext,
   header: string | undefined,
 ): Promise<AccessTokenClaims> {
   const token = readBearerToken(header);
-
-  let claims: AccessTokenClaims;
   try {
-    claims = await context.accessTokens.verify(token);
+    return await context.accessTokens.verify(token);
   } catch (error) {
     if (error instanceof InvalidAccessTokenError) throw invalidToken(error.description);
     throw error;
   }
-
-  // A token stays valid after its client is deleted or its account disabled. Both are read on
-  // every request so that such a change takes effect at once.
-  const client = await findClientByClientId(context.storage, claims.clientId);
-  if (
-    !client ||
-    client.serviceAccountId !== claims.serviceAccountId ||
-    client.orgId !== claims.orgId
-  ) {
-    throw invalidToken('the client of the access token no longer exists');
-  }
-
-  const account = await getServiceAccount(
-    context.storage,
-    client.orgId,
-    client.serviceAccountId,
-  ).catch((error: unknown) => {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  });
-  if (!account || account.disabled) {
-    throw invalidToken('the service account of the access token is disabled or deleted');
-  }
-
-  return claims;
 }
 
 /**
- * Returns the role of the token's service account on the directory. An unknown directory,
- * another organization's directory and a missing grant all raise the same 403, so that the
- * response reveals nothing about directories the caller may not see.
+ * Read options of the request's directory, read with its grant; undefined when the request
+ * came with a directory API token.
  */
-async function findGrantedRole(
-  context: AppContext,
-  claims: AccessTokenClaims,
-  directoryId: string,
-): Promise<GrantRole> {
-  const denied = () => forbidden('the service account has no grant on this directory');
-  if (!isStorableText(directoryId)) throw denied();
-
-  const directory = await getDirectory(context.storage, claims.orgId, directoryId).catch(
-    (error: unknown) => {
-      if (error instanceof NotFoundError) throw denied();
-      throw error;
-    },
-  );
-
-  const grant = await findGrant(context.storage, directoryId, claims.serviceAccountId);
-  if (!grant || grant.orgId !== claims.orgId) throw denied();
-  if (directory.provisioningStopped) {
-    throw forbidden('an admin has stopped provisioning into this directory');
-  }
-  return grant.role;
+export function authorizedReadOptions(request: FastifyRequest): DirectoryReadOptions | undefined {
+  return readOptions.get(request);
 }
 
 function readBearerToken(header: string | undefined): string {

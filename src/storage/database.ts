@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type KyselyConfig, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type KyselyConfig, type LogEvent, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { postgresHelpers } from './dialects/postgres.js';
 import { sqliteHelpers } from './dialects/sqlite.js';
 import type { DialectHelpers } from './dialects/types.js';
 import type { Database } from './schema.js';
+import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
 
 export type { Database } from './schema.js';
 
@@ -68,7 +69,7 @@ function openSqlite(file: string, log: KyselyConfig['log']): Storage {
   connection.pragma('busy_timeout = 5000');
   connection.pragma('synchronous = NORMAL');
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }), log });
+  const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(connection), log });
   return {
     db,
     dialect: sqliteHelpers,

@@ -1,5 +1,22 @@
-import { isClientDisabled } from '../../directory/client-auth.js';
 import type { Storage } from '../../storage/database.js';
+import { PreparedQuery } from '../../storage/prepared.js';
+
+const revocationQuery = new PreparedQuery<{ jti: string; clientId: string }, RevocationRow>(
+  (db, param) =>
+    db.selectNoFrom((eb) => [
+      eb.selectFrom('revoked_tokens').select('jti').where('jti', '=', param('jti')).as('revoked'),
+      eb
+        .selectFrom('oauth_client_auth')
+        .select('disabled')
+        .where('client_id', '=', param('clientId'))
+        .as('client_disabled'),
+    ]),
+);
+
+interface RevocationRow {
+  revoked: string | null;
+  client_disabled: number | null;
+}
 
 /** Minimum time between two deletions of expired revocations by one process, in ms. */
 const PRUNE_INTERVAL_MS = 60_000;
@@ -27,16 +44,13 @@ export class RevokedTokenStore {
     }
   }
 
-  /** Reports whether a token was revoked, alone or by disabling its client. */
+  /**
+   * Reports whether a token was revoked, alone or by disabling its client. Every bearer request
+   * checks it, so both are read in one query.
+   */
   async isRevoked(jti: string, clientId: string): Promise<boolean> {
-    const row = await this.storage.db
-      .selectFrom('revoked_tokens')
-      .select('jti')
-      .where('jti', '=', jti)
-      .executeTakeFirst();
-    if (row !== undefined) return true;
-
-    return isClientDisabled(this.storage, clientId);
+    const row = await revocationQuery.executeTakeFirst(this.storage.db, { jti, clientId });
+    return row?.revoked != null || row?.client_disabled === 1;
   }
 
   private async pruneNowAndThen(): Promise<void> {

@@ -13,16 +13,26 @@ export function emailKeys(attributes: Record<string, unknown>): string[] {
   return [...new Set(keys)];
 }
 
-/** Replaces the indexed email keys of a user, inside the transaction that writes the user. */
+/**
+ * Writes the indexed email keys of a user, inside the transaction that writes the user. With the
+ * user's `previous` attributes, the rows are replaced only when the keys changed, so that an
+ * update of other attributes writes no email rows.
+ */
 export async function writeEmailKeys(
   trx: Executor,
   directoryId: string,
   userId: string,
   attributes: Record<string, unknown>,
+  previous?: Record<string, unknown>,
 ): Promise<void> {
-  await trx.deleteFrom('scim_user_emails').where('user_id', '=', userId).execute();
+  const keys = emailKeys(attributes);
+  if (previous) {
+    const before = emailKeys(previous);
+    if (before.length === keys.length && before.every((key, index) => key === keys[index])) return;
+    await trx.deleteFrom('scim_user_emails').where('user_id', '=', userId).execute();
+  }
 
-  const rows = emailKeys(attributes).map((key) => ({
+  const rows = keys.map((key) => ({
     user_id: userId,
     directory_id: directoryId,
     value_key: key,

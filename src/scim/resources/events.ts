@@ -1,6 +1,7 @@
-import type { Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import type { Database } from '../../storage/database.js';
 import { newId } from '../../storage/ids.js';
+import { type Param, PreparedQuery } from '../../storage/prepared.js';
 
 export type Executor = Transaction<Database>;
 
@@ -13,15 +14,26 @@ export async function appendEvent(
   action: 'create' | 'update' | 'delete',
   at: string,
 ): Promise<void> {
-  await trx
-    .insertInto('directory_events')
-    .values({
-      id: newId(),
-      directory_id: directoryId,
-      resource_type: resourceType,
-      resource_id: resourceId,
-      action,
-      created_at: at,
-    })
-    .execute();
+  await appendQuery.execute(trx, {
+    id: newId(),
+    directory_id: directoryId,
+    resource_type: resourceType,
+    resource_id: resourceId,
+    action,
+    created_at: at,
+  });
 }
+
+type EventRow = Insertable<Database['directory_events']>;
+
+/** Every SCIM write appends one event, so the insert is compiled once. */
+const appendQuery = new PreparedQuery((db, param: Param<Required<EventRow>>) =>
+  db.insertInto('directory_events').values({
+    id: param('id'),
+    directory_id: param('directory_id'),
+    resource_type: param('resource_type'),
+    resource_id: param('resource_id'),
+    action: param('action'),
+    created_at: param('created_at'),
+  }),
+);

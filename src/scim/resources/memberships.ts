@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../storage/database.js';
 import { nowIso } from '../../storage/ids.js';
+import { type Param, PreparedQuery } from '../../storage/prepared.js';
 import { ScimError } from '../errors.js';
 import { matchesValueFilter } from '../filter/value-filter.js';
 import type { MemberChange } from '../patch/apply.js';
@@ -213,6 +214,15 @@ export async function listMemberOf(db: Kysely<Database>, memberId: string): Prom
   return (await listMemberOfMany(db, [memberId])).get(memberId) ?? [];
 }
 
+/** The groups one user or group is a direct member of; a single user's read runs it. */
+const parentsOfOne = new PreparedQuery((db, param: Param<{ memberId: string }>) =>
+  db
+    .selectFrom('scim_group_members as m')
+    .innerJoin('scim_groups as g', 'g.id', 'm.group_id')
+    .select(['m.member_id', 'm.group_id', 'g.display_name'])
+    .where('m.member_id', '=', param('memberId')),
+);
+
 /**
  * Lists the groups of several users or groups at once, so that a page of users costs one query
  * per nesting level instead of one per user. Walking up stops at groups already seen, so cycles
@@ -230,12 +240,15 @@ export async function listMemberOfMany(
     for (const id of frontier) expanded.add(id);
     const next = new Set<string>();
     for (let start = 0; start < frontier.length; start += CHUNK) {
-      const rows = await db
-        .selectFrom('scim_group_members as m')
-        .innerJoin('scim_groups as g', 'g.id', 'm.group_id')
-        .select(['m.member_id', 'm.group_id', 'g.display_name'])
-        .where('m.member_id', 'in', frontier.slice(start, start + CHUNK))
-        .execute();
+      const rows =
+        frontier.length === 1
+          ? await parentsOfOne.execute(db, { memberId: frontier[0]! })
+          : await db
+              .selectFrom('scim_group_members as m')
+              .innerJoin('scim_groups as g', 'g.id', 'm.group_id')
+              .select(['m.member_id', 'm.group_id', 'g.display_name'])
+              .where('m.member_id', 'in', frontier.slice(start, start + CHUNK))
+              .execute();
       for (const row of rows) {
         const list = parents.get(row.member_id) ?? [];
         list.push({ id: row.group_id, display: row.display_name });

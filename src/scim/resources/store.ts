@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Storage } from '../../storage/database.js';
 import { newId, nowIso } from '../../storage/ids.js';
+import { type Param, PreparedQuery } from '../../storage/prepared.js';
 import { ScimError } from '../errors.js';
 import { checkIfMatch, weakEtag } from '../etag.js';
 import { compileSortKey, type SortKey } from '../filter/sort-key.js';
@@ -182,15 +183,31 @@ export async function getResource(
 ): Promise<ResourceRecord> {
   if (!isStorableText(id)) throw notFound(store, id);
 
-  const row = await storage.db
-    .selectFrom(store.table)
-    .select(['id', 'directory_id', 'resource', 'version', 'created_at', 'updated_at'])
-    .where('directory_id', '=', directoryId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await getQueries[store.table].executeTakeFirst(storage.db, { directoryId, id });
   if (!row) throw notFound(store, id);
   return toRecord(storage, row);
 }
+
+function getQuery(table: ResourceStore['table'], forUpdate: boolean) {
+  return new PreparedQuery((db, param: Param<{ directoryId: string; id: string }>) =>
+    db
+      .selectFrom(table)
+      .select(['id', 'directory_id', 'resource', 'version', 'created_at', 'updated_at'])
+      .where('directory_id', '=', param('directoryId'))
+      .where('id', '=', param('id'))
+      .$if(forUpdate, (query) => query.forUpdate()),
+  );
+}
+
+const getQueries = {
+  scim_users: getQuery('scim_users', false),
+  scim_groups: getQuery('scim_groups', false),
+};
+/** Reads that lock the row on PostgreSQL. SQLite runs one write transaction at a time. */
+const lockQueries = {
+  scim_users: getQuery('scim_users', true),
+  scim_groups: getQuery('scim_groups', true),
+};
 
 /** A listed resource with the value it was sorted by, from which a cursor continues. */
 export interface ListedRecord extends ResourceRecord {
@@ -331,13 +348,8 @@ async function lockRow(
   id: string,
 ): Promise<StoredRow> {
   if (!isStorableText(id)) throw notFound(store, id);
-  const row = await trx
-    .selectFrom(store.table)
-    .select(['id', 'directory_id', 'resource', 'version', 'created_at', 'updated_at'])
-    .where('directory_id', '=', directoryId)
-    .where('id', '=', id)
-    .$if(storage.dialect.name === 'postgres', (query) => query.forUpdate())
-    .executeTakeFirst();
+  const query = storage.dialect.name === 'postgres' ? lockQueries : getQueries;
+  const row = await query[store.table].executeTakeFirst(trx, { directoryId, id });
   if (!row) throw notFound(store, id);
   return row;
 }

@@ -100,7 +100,7 @@ export async function replaceUser(
     if (next.password === undefined && current.password !== undefined) {
       next.password = current.password;
     }
-    await writeEmailKeys(trx, directoryId, id, next);
+    await writeEmailKeys(trx, directoryId, id, next, current);
     return { attributes: next, changedRows: false };
   });
 }
@@ -128,7 +128,7 @@ export async function patchUser(
     if (next.password === undefined && password !== undefined && !removesPassword) {
       next.password = password;
     }
-    await writeEmailKeys(trx, directoryId, id, next);
+    await writeEmailKeys(trx, directoryId, id, next, current);
     return { attributes: next, changedRows: false };
   });
 }

@@ -3,6 +3,7 @@ import { type AuditEventInput, recordAuditEvents } from '../../directory/audit.j
 import { getDirectoryReadOptions } from '../../directory/scim-options.js';
 import type { AppContext } from '../../server/context.js';
 import { requestActor } from '../../server/request-context.js';
+import { authorizedReadOptions } from '../auth.js';
 import { BULK_MAX_PAYLOAD_SIZE } from '../bulk/limits.js';
 import { AUDIT_OPERATIONS, ENDPOINT_SERVICES } from '../bulk/operations.js';
 import { BULK_RESPONSE_SCHEMA, type ProcessedOperation, processBulk } from '../bulk/process.js';
@@ -42,7 +43,9 @@ export function registerBulkRoute(app: FastifyInstance, context: AppContext): vo
     async (request) => {
       const { directoryId } = request.params;
       const bulk = readBulkRequest(request.body);
-      const readOptions = await getDirectoryReadOptions(context.storage, directoryId);
+      const readOptions =
+        authorizedReadOptions(request) ??
+        (await getDirectoryReadOptions(context.storage, directoryId));
 
       const audit: AuditEventInput[] = [];
       const flushAudit = () => writeAuditEvents(context, request, audit.splice(0));

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { scimBaseUrl } from '../../directory/directories.js';
 import { getDirectoryReadOptions } from '../../directory/scim-options.js';
 import type { AppContext } from '../../server/context.js';
+import { authorizedReadOptions } from '../auth.js';
 import type { WriteConditions } from '../resources/store.js';
 import type { ResourceTypeDefinition } from '../schema/resource-types.js';
 import { ResourceReader } from '../schema/validate.js';
@@ -14,13 +15,18 @@ export interface ResourceRoute {
   Querystring: QueryParameters;
 }
 
-/** Builds a reader with the directory's options (strict or lenient) for one request. */
+/**
+ * Builds a reader with the directory's options (strict or lenient) for one request. The options
+ * come with the grant checked before the route; a directory API token reads them here.
+ */
 export async function readerFor(
   context: AppContext,
+  request: FastifyRequest,
   directoryId: string,
   resourceType: ResourceTypeDefinition,
 ): Promise<ResourceReader> {
-  const options = await getDirectoryReadOptions(context.storage, directoryId);
+  const options =
+    authorizedReadOptions(request) ?? (await getDirectoryReadOptions(context.storage, directoryId));
   return new ResourceReader(resourceType, options);
 }
 

@@ -64,7 +64,7 @@ export function registerResourceRoutes(
   app.post<ResourceRoute>(endpoint, write, async (request, reply) => {
     const projection = readProjection(request.query);
     const { directoryId } = request.params;
-    const reader = await readerFor(context, directoryId, resourceType);
+    const reader = await readerFor(context, request, directoryId, resourceType);
 
     const record = await spec.create(context.storage, directoryId, reader, request.body);
     logIgnored(request, reader);
@@ -102,7 +102,7 @@ export function registerResourceRoutes(
       handler: async (request, reply) => {
         const projection = readProjection(request.query);
         const { directoryId, id } = request.params;
-        const reader = await readerFor(context, directoryId, resourceType);
+        const reader = await readerFor(context, request, directoryId, resourceType);
 
         const conditions = writeConditions(request);
         const record = await run(
