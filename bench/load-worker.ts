@@ -12,6 +12,8 @@ export interface LoadSpec {
   /** One body for every request, or a file of newline-separated bodies used once each. */
   body?: string;
   bodiesFile?: string;
+  /** Bodies used in turn with `paths`, repeating: request i sends `bodiesInTurn[i % length]`. */
+  bodiesInTurn?: string[];
   /** Paths used in turn, one per request; default: the URL's path. */
   paths?: string[];
   connections: number;
@@ -58,6 +60,8 @@ const options: autocannon.Options = {
       setupRequest: (request: autocannon.Request) => {
         const index = next++;
         if (bodies) request.body = bodies[index % bodies.length]!;
+        else if (spec.bodiesInTurn)
+          request.body = spec.bodiesInTurn[index % spec.bodiesInTurn.length]!;
         if (spec.paths) request.path = spec.paths[index % spec.paths.length]!;
         return request;
       },

@@ -119,13 +119,19 @@ async function patchUserCase(measurer: Measurer, target: ScimTarget): Promise<vo
     return;
   }
 
+  // Each sample user gets 'Patched A' and 'Patched B' in turn, so that every request changes the
+  // user. A PATCH that sets the value a user already has changes nothing and writes nothing.
   const base = basePath(target);
+  const paths = target.sample.map((user) => `${base}/Users/${user.id}`);
+  const bodies = ['Patched A', 'Patched B'].flatMap((title) =>
+    paths.map(() => JSON.stringify(body(title))),
+  );
   await measurer.measure({ ...label, users: target.users }, (seconds) => ({
     url: target.scimBaseUrl,
     method: 'PATCH',
     headers: scimHeaders(target),
-    body: JSON.stringify(body('Patched')),
-    paths: samplePaths(target, 1000, (user) => `${base}/Users/${user.id}`),
+    bodiesInTurn: bodies,
+    paths: [...paths, ...paths],
     connections: CONNECTIONS,
     durationSeconds: seconds,
   }));

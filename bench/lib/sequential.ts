@@ -21,7 +21,8 @@ export async function runSequential(
   const end = started + spec.durationSeconds * 1000;
   for (let index = 0; performance.now() < end; index++) {
     if (bodies && index >= bodies.length) break;
-    const body = bodies ? bodies[index] : spec.body;
+    const inTurn = spec.bodiesInTurn;
+    const body = bodies ? bodies[index] : inTurn ? inTurn[index % inTurn.length] : spec.body;
     const path = spec.paths ? spec.paths[index % spec.paths.length]! : url.pathname + url.search;
 
     const begin = performance.now();
