@@ -86,10 +86,27 @@ describeEachDatabase('concurrent transactions', (database, kind) => {
       .transaction()
       .execute((trx) => insertOrganization(trx, 'plain-in-transaction'));
     await insertOrganization(storage.db, 'plain-alone');
-
     assert.deepEqual(await storedNames('plain-alone'), ['plain-alone']);
-    await grouped;
-    assert.deepEqual(await storedNames('plain-'), ['plain-alone', 'plain-in-transaction']);
+
+    // An insert with `returning` returns rows like a read, and must still commit before it settles.
+    const groupedAgain = storage.db
+      .transaction()
+      .execute((trx) => insertOrganization(trx, 'plain-in-second-transaction'));
+    const returned = await storage.db
+      .insertInto('organizations')
+      .values({ id: newId(), name: 'plain-returning', created_at: nowIso() })
+      .returning('name')
+      .execute();
+    assert.deepEqual(returned, [{ name: 'plain-returning' }]);
+    assert.deepEqual(await storedNames('plain-returning'), ['plain-returning']);
+
+    await Promise.all([grouped, groupedAgain]);
+    assert.deepEqual(await storedNames('plain-'), [
+      'plain-alone',
+      'plain-in-second-transaction',
+      'plain-in-transaction',
+      'plain-returning',
+    ]);
   });
 
   // A PostgreSQL pool ends only once its connections are back, so closing waits for the commit.

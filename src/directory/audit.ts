@@ -69,7 +69,10 @@ export const MAX_AUDIT_BATCH = 500;
  */
 export async function recordAuditRows(storage: Storage, rows: AuditRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await storage.db.insertInto('audit_events').values(rows).execute();
+  // A transaction, so that on SQLite the rows commit in one group with other requests' writes.
+  await storage.db
+    .transaction()
+    .execute((trx) => trx.insertInto('audit_events').values(rows).execute());
 }
 
 /** A row of the audit table, ready to insert. */

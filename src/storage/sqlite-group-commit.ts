@@ -7,7 +7,7 @@ import {
   SelectQueryNode,
   SqliteDialect,
 } from 'kysely';
-import { withStatementCache } from './sqlite-statements.js';
+import { StatementCache } from './sqlite-statements.js';
 
 /**
  * A SQLite dialect whose transactions commit in groups. SQLite writes every changed page to the
@@ -41,7 +41,7 @@ interface Waiter {
 }
 
 class GroupCommitDriver implements Driver {
-  private readonly statements;
+  private readonly statements: StatementCache;
   private readonly lock = new FifoLock();
   /** Whether the shared transaction is open. */
   private groupOpen = false;
@@ -49,7 +49,7 @@ class GroupCommitDriver implements Driver {
   private flushScheduled = false;
 
   constructor(private readonly raw: SQLite.Database) {
-    this.statements = withStatementCache(raw);
+    this.statements = new StatementCache(raw);
   }
 
   async init(): Promise<void> {}
@@ -129,9 +129,10 @@ class GroupCommitDriver implements Driver {
   execute(lease: Lease, query: CompiledQuery): QueryResult<unknown> {
     if (lease.released) throw new Error('the SQLite connection was used after its release');
     const statement = this.statements.prepare(query.sql);
+    // `readonly` rather than `reader`: an insert with `returning` returns rows and writes.
+    if (!lease.inTransaction && !statement.readonly) this.commitGroup();
     if (statement.reader) return { rows: statement.all(query.parameters as unknown[]) };
 
-    if (!lease.inTransaction) this.commitGroup();
     const { changes, lastInsertRowid } = statement.run(query.parameters as unknown[]);
     return {
       numAffectedRows: changes === undefined ? undefined : BigInt(changes),

@@ -73,18 +73,21 @@ export class AssertionJtiStore {
       else first.set(key, pending);
     }
 
-    const inserted = await this.storage.db
-      .insertInto('assertion_jtis')
-      .values(
-        [...first.values()].map((pending) => ({
-          client_id: pending.clientId,
-          jti: pending.jti,
-          expires_at: pending.expiresAt,
-        })),
-      )
-      .onConflict((conflict) => conflict.columns(['client_id', 'jti']).doNothing())
-      .returning(['client_id', 'jti'])
-      .execute();
+    // A transaction, so that on SQLite the rows commit in one group with other requests' writes.
+    const inserted = await this.storage.db.transaction().execute((trx) =>
+      trx
+        .insertInto('assertion_jtis')
+        .values(
+          [...first.values()].map((pending) => ({
+            client_id: pending.clientId,
+            jti: pending.jti,
+            expires_at: pending.expiresAt,
+          })),
+        )
+        .onConflict((conflict) => conflict.columns(['client_id', 'jti']).doNothing())
+        .returning(['client_id', 'jti'])
+        .execute(),
+    );
 
     const stored = new Set(inserted.map((row) => JSON.stringify([row.client_id, row.jti])));
     for (const [key, pending] of first) pending.resolve(stored.has(key));
