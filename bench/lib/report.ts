@@ -145,6 +145,7 @@ export function renderMarkdown(report: Report): string {
     `| ES256 sign | ${format(report.ceilings.es256Sign)} |`,
     `| EdDSA sign | ${format(report.ceilings.eddsaSign)} |`,
     `| bare Fastify POST echo, 50 connections | ${format(find(report, 'POST echo', 'fastify')?.result?.requestsPerSecond)} |`,
+    `| bare Fastify POST echo, 1 connection: p50 latency in ms, a floor for the 1-connection p50 targets | ${find(report, 'POST echo, 1 connection', 'fastify')?.result?.latencyP50Ms ?? 'n/a'} |`,
     `| token endpoint ceiling: 1 RS256 verify + 1 ES256 sign + 1 bare request | ${format(tokenCeiling(report))} |`,
     '',
     ...renderScaleSection(report),
