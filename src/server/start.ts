@@ -63,6 +63,9 @@ export async function startServer(
     onQuery: (durationMs, ok) => metrics.observeQuery(durationMs, ok),
     onConnectionError: (error) =>
       log?.warn({ err: error }, 'an idle PostgreSQL connection failed; the pool will open another'),
+    backgroundCheckpoints: {
+      onError: (message) => log?.warn({ error: message }, 'SQLite background checkpoint failed'),
+    },
   });
   metrics.watchPool(() => storage.poolStats());
   try {

@@ -7,6 +7,11 @@ import { postgresHelpers } from './dialects/postgres.js';
 import { sqliteHelpers } from './dialects/sqlite.js';
 import type { DialectHelpers } from './dialects/types.js';
 import type { Database } from './schema.js';
+import {
+  type Checkpointer,
+  FALLBACK_AUTOCHECKPOINT_PAGES,
+  startCheckpointer,
+} from './sqlite-checkpointer.js';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
 
 export type { Database } from './schema.js';
@@ -35,6 +40,11 @@ export interface StorageOptions {
    * database is dropped. The pool discards the connection and opens another when needed.
    */
   onConnectionError?: (error: Error) => void;
+  /**
+   * SQLite: checkpoint the write-ahead log on a worker thread instead of on the connection that
+   * serves requests. For a long-running server; a command that exits soon does not need it.
+   */
+  backgroundCheckpoints?: { onError(message: string): void };
 }
 
 /** File name of the embedded database inside the data directory. */
@@ -51,7 +61,11 @@ export function openStorage(options: StorageOptions): Storage {
       options.onConnectionError,
     );
   }
-  return openSqlite(path.join(options.dataDir, SQLITE_FILE_NAME), log);
+  return openSqlite(
+    path.join(options.dataDir, SQLITE_FILE_NAME),
+    log,
+    options.backgroundCheckpoints,
+  );
 }
 
 function queryLogger(onQuery: StorageOptions['onQuery']): KyselyConfig['log'] {
@@ -59,7 +73,11 @@ function queryLogger(onQuery: StorageOptions['onQuery']): KyselyConfig['log'] {
   return (event: LogEvent) => onQuery(event.queryDurationMillis, event.level === 'query');
 }
 
-function openSqlite(file: string, log: KyselyConfig['log']): Storage {
+function openSqlite(
+  file: string,
+  log: KyselyConfig['log'],
+  backgroundCheckpoints: StorageOptions['backgroundCheckpoints'],
+): Storage {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
 
   const connection = new SQLite(file);
@@ -68,6 +86,11 @@ function openSqlite(file: string, log: KyselyConfig['log']): Storage {
   // Wait for another process's write lock instead of failing at once with SQLITE_BUSY.
   connection.pragma('busy_timeout = 5000');
   connection.pragma('synchronous = NORMAL');
+  let checkpointer: Checkpointer | undefined;
+  if (backgroundCheckpoints) {
+    connection.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    checkpointer = startCheckpointer(file, backgroundCheckpoints.onError);
+  }
 
   const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(connection), log });
   return {
@@ -75,7 +98,10 @@ function openSqlite(file: string, log: KyselyConfig['log']): Storage {
     dialect: sqliteHelpers,
     location: file,
     poolStats: () => undefined,
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
 

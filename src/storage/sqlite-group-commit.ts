@@ -11,12 +11,12 @@ import { StatementCache } from './sqlite-statements.js';
 
 /**
  * A SQLite dialect whose transactions commit in groups. SQLite writes every changed page to the
- * write-ahead log at each commit, and a SCIM write changes a dozen index pages, so a commit costs
- * more than the inserts it holds. Here each transaction runs as a savepoint inside one shared
- * transaction, which commits when no other transaction is waiting for the connection, at most one
- * turn of the event loop later. A transaction's promise settles only after that commit, so a
- * request still answers only once its write is stored. A failed transaction rolls back to its
- * savepoint and leaves the others in the group untouched.
+ * write-ahead log at each commit, and a SCIM write changes about a dozen index pages, so a commit
+ * costs more than the inserts it holds. Here each transaction runs as a savepoint inside one
+ * shared transaction, which commits when no other transaction is waiting for the connection, at
+ * most one turn of the event loop later. A transaction's promise settles only after that commit,
+ * so a request still responds only once its write is stored. A failed transaction rolls back to
+ * its savepoint and leaves the others in the group untouched.
  *
  * Queries outside a transaction read what the group has written before it commits, as they would
  * read it an instant later. A write outside a transaction first commits the open group and then
