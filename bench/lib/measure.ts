@@ -49,10 +49,7 @@ export class Measurer {
     try {
       return await this.measureRuns(label, prepare);
     } catch (error) {
-      this.fail(
-        label,
-        `load run failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.fail(label, `load run failed: ${describeError(error)}`);
       return undefined;
     }
   }
@@ -122,4 +119,11 @@ export class Measurer {
       `${where} ${String(item.connections).padStart(3)} conn ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.latencyP50Ms} ms  p99 ${result.latencyP99Ms} ms${failed}${empty}\n`,
     );
   }
+}
+
+/** The message of an error with its cause, which Node's fetch keeps apart ("fetch failed"). */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
 }

@@ -132,6 +132,9 @@ export function renderMarkdown(report: Report): string {
     'Run it with `npm run bench` (add `--quick` for a short check and `--write-docs` to rewrite this page);',
     'the options are listed at the top of bench/run.ts. `npm run seed` fills a directory on its own.',
     '1-connection cases send one request at a time and time each one; the others use autocannon.',
+    'The PostgreSQL cases run only when `SCIMD_BENCH_DATABASE_URL` names a PostgreSQL server on which',
+    'the benchmark may create and drop a database. The peers are oidc-provider for the token endpoint',
+    'and SCIMMY for SCIM, installed from npm as devDependencies; "Against the targets" compares them.',
     '',
     `Each case: ${settings.warmupSeconds > 0 ? `${settings.warmupSeconds} s warm-up, then ` : 'no warm-up, '}the median of ${settings.runs} run(s) of ${settings.durationSeconds} s. ` +
       `Directories are filled by the storage seeder (\`npm run seed\`) before their cases run: ${seedingWords(report)}.`,
