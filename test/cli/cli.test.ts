@@ -64,6 +64,16 @@ describeEachDatabase('scimd command line', (database) => {
     assert.equal(jwks.keys[0].kid, 'idp-1');
     assert.equal(jwks.keys[0].d, undefined);
 
+    // A second key to the same file is refused with advice, and the first key stays.
+    const keyBefore = fs.readFileSync(keyFile, 'utf8');
+    const again = await runScimd(
+      ['keys', 'generate', '--kid', 'idp-2', '--out', keyFile, '--jwks-out', jwksFile],
+      { env },
+    );
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /idp\.pem already exists.*choose another --out/);
+    assert.equal(fs.readFileSync(keyFile, 'utf8'), keyBefore);
+
     const account = await runScimd(
       [
         'admin',

@@ -43,6 +43,11 @@ export function registerKeys(program: Command): void {
       const { privateKey } = await generateKeyPair(options.alg, { extractable: true });
       const pem = await exportPKCS8(privateKey);
 
+      if (fs.existsSync(options.out)) {
+        throw new Error(
+          `${options.out} already exists and private keys are never overwritten: move it away or choose another --out`,
+        );
+      }
       fs.writeFileSync(options.out, pem, { mode: 0o600, flag: 'wx' });
       const jwks = await publicJwksOf(pem, options.kid, options.alg);
       fs.writeFileSync(options.jwksOut, `${JSON.stringify(jwks, null, 2)}\n`);
