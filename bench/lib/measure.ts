@@ -121,7 +121,7 @@ export class Measurer {
   }
 }
 
-/** The message of an error with its cause, which Node's fetch keeps apart ("fetch failed"). */
+/** Returns the message of an error with its cause, which Node's fetch keeps apart ("fetch failed"). */
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';

@@ -21,8 +21,9 @@ export async function runSequential(
   const end = started + spec.durationSeconds * 1000;
   for (let index = 0; performance.now() < end; index++) {
     if (bodies && index >= bodies.length) break;
-    const inTurn = spec.bodiesInTurn;
-    const body = bodies ? bodies[index] : inTurn ? inTurn[index % inTurn.length] : spec.body;
+    let body = spec.body;
+    if (bodies) body = bodies[index];
+    else if (spec.bodiesInTurn) body = spec.bodiesInTurn[index % spec.bodiesInTurn.length];
     const path = spec.paths ? spec.paths[index % spec.paths.length]! : url.pathname + url.search;
 
     const begin = performance.now();

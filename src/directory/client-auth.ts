@@ -147,16 +147,6 @@ export async function setClientDisabled(
   });
 }
 
-/** Reports whether a client is disabled; an unknown client is not. */
-export async function isClientDisabled(storage: Storage, clientId: string): Promise<boolean> {
-  const row = await storage.db
-    .selectFrom('oauth_client_auth')
-    .select('disabled')
-    .where('client_id', '=', clientId)
-    .executeTakeFirst();
-  return row?.disabled === 1;
-}
-
 function parseAlgorithms(value: unknown): string[] | null {
   if (value === null || value === undefined) return null;
   if (!Array.isArray(value)) {

@@ -1,7 +1,7 @@
 import { type Compilable, CompiledQuery, type DialectAdapter, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
-/** Stands for a named value in a query built once; replaced by the value on every run. */
+/** Placeholder of a named value in a query built once, replaced by the value on every run. */
 class Placeholder {
   constructor(readonly name: string) {}
 }

@@ -125,7 +125,7 @@ class GroupCommitDriver implements Driver {
     }
   }
 
-  /** Runs one query for a lease that holds the connection. */
+  /** Runs one query for a lease that has the connection. */
   execute(lease: Lease, query: CompiledQuery): QueryResult<unknown> {
     if (lease.released) throw new Error('the SQLite connection was used after its release');
     const statement = this.statements.prepare(query.sql);

@@ -17,13 +17,10 @@ export class StatementCache {
 
   prepare(sql: string): SQLite.Statement {
     const cached = this.statements.get(sql);
-    if (cached) {
-      // Moves the entry to the end, so the first entry is always the least recently used.
-      this.statements.delete(sql);
-      this.statements.set(sql, cached);
-      return cached;
-    }
+    if (cached) return cached;
 
+    // The oldest statement goes first. A hot statement that goes is prepared again at its next
+    // use, which costs less than reordering the map on every hit.
     const statement = this.connection.prepare(sql);
     if (this.statements.size >= MAX_STATEMENTS) {
       const oldest = this.statements.keys().next().value;
