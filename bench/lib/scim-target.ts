@@ -34,7 +34,11 @@ export function basePath(target: ScimTarget): string {
   return new URL(target.scimBaseUrl).pathname;
 }
 
-/** Sends one request and reads the whole response. */
+/**
+ * Sends one request on a connection of its own and reads the whole response. Probes run seconds
+ * apart, so the server's idle timer could close a reused connection as the next probe writes to
+ * it, and that probe would fail with ECONNRESET.
+ */
 export async function probe(
   target: ScimTarget,
   method: string,
@@ -44,7 +48,7 @@ export async function probe(
   const started = performance.now();
   const response = await fetch(`${target.scimBaseUrl}${relativePath}`, {
     method,
-    headers: scimHeaders(target),
+    headers: { ...scimHeaders(target), connection: 'close' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
