@@ -69,25 +69,39 @@ const options: autocannon.Options = {
   ],
 };
 
+// autocannon reports a run's end at its next 1-second sample, so a run that uses up its bodies
+// early would count the idle rest of that second. Such a run is timed to its last response.
+let startedAt = performance.now();
+let lastResponseAt = startedAt;
 const result = await new Promise<autocannon.Result>((resolve, reject) => {
   const instance = autocannon(options, (error, finished) => {
     clearTimeout(timer);
     if (error) reject(error);
     else resolve(finished);
   });
+  instance.on('start', () => {
+    startedAt = performance.now();
+  });
+  instance.on('response', () => {
+    lastResponseAt = performance.now();
+  });
   // autocannon ignores `duration` once `amount` is set, so a timer ends a run with single-use bodies.
   const timer = bodies ? setTimeout(() => instance.stop(), spec.durationSeconds * 1000) : undefined;
 });
+const usedUp = bodies !== undefined && result.requests.total >= bodies.length;
+const seconds = usedUp
+  ? (lastResponseAt - startedAt) / 1000
+  : result.duration || spec.durationSeconds;
 const output: LoadResult = {
   connections,
-  requestsPerSecond: result.requests.total / (result.duration || spec.durationSeconds),
+  requestsPerSecond: result.requests.total / seconds,
   latencyP50Ms: result.latency.p50,
   latencyP99Ms: result.latency.p99,
   total: result.requests.total,
   non2xx: result.non2xx,
   errors: result.errors,
   timeouts: result.timeouts,
-  durationSeconds: result.duration,
+  durationSeconds: seconds,
   statusCodes: Object.fromEntries(
     Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats?.count ?? 0]),
   ),
