@@ -111,3 +111,14 @@ test('markdown states seeding and load', () => {
   assert.match(markdown, /1000000 users on scimd \(SQLite\) in 120\.0 s/);
   assert.match(markdown, /load average was 0\.5/);
 });
+
+test('markdown opens with the targets', () => {
+  const markdown = renderMarkdown(report(cases));
+  const headings = markdown.split('\n').filter((line) => line.startsWith('## '));
+
+  assert.equal(headings[0], '## Against the targets');
+  assert.match(
+    markdown,
+    /\| token endpoint p50 at 1 connection \| n\/a ms \| ≤ 0\.35 ms \| not measured \|/,
+  );
+});
