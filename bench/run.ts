@@ -30,7 +30,7 @@ import {
   startPinned,
   stop,
 } from './lib/processes.js';
-import { type Report, renderMarkdown } from './lib/report.js';
+import { describeCommand, type Report, renderMarkdown } from './lib/report.js';
 import { runScaleCases } from './lib/scale-cases.js';
 import { type ScimTarget, waitForBacklog } from './lib/scim-target.js';
 import type { SeededUser, SeedSummary } from './lib/seed-store.js';
@@ -271,7 +271,7 @@ try {
 
 const report: Report = {
   date: new Date().toISOString(),
-  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  command: describeCommand(process.argv.slice(2), process.env.SCIMD_BENCH_DATABASE_URL),
   machine: describeMachine(),
   settings,
   ceilings,
@@ -291,6 +291,10 @@ if (values['write-docs']) {
   fs.writeFileSync(path.join(BENCH_DIR, '..', 'docs', 'benchmarks.md'), markdown + analysis);
 }
 process.stdout.write(markdown);
+const written = values['write-docs']
+  ? 'and docs/benchmarks.md'
+  : '(docs/benchmarks.md is unchanged: add --write-docs to rewrite it)';
+process.stderr.write(`results written to bench/results/latest.json and latest.md ${written}\n`);
 
 const failed = measurer.results.filter((item) => item.failures > 0);
 if (failed.length > 0) {

@@ -113,6 +113,16 @@ function tokenCeiling(report: Report): number | undefined {
   return 1 / (1 / rs256Verify + 1 / es256Sign + 1 / echo);
 }
 
+/** Returns the command that repeats a run, with its PostgreSQL URL and without the password. */
+export function describeCommand(args: string[], databaseUrl: string | undefined): string {
+  const command = `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
+  if (!databaseUrl) return command;
+
+  const url = new URL(databaseUrl);
+  if (url.password) url.password = 'PASSWORD';
+  return `SCIMD_BENCH_DATABASE_URL=${url.toString()} ${command}`;
+}
+
 /** Renders the report as the Markdown page kept in docs/benchmarks.md. */
 export function renderMarkdown(report: Report): string {
   const { machine, settings } = report;
@@ -133,8 +143,9 @@ export function renderMarkdown(report: Report): string {
     'the options are listed at the top of bench/run.ts. `npm run seed` fills a directory on its own.',
     '1-connection cases send one request at a time and time each one; the others use autocannon.',
     'The PostgreSQL cases run only when `SCIMD_BENCH_DATABASE_URL` names a PostgreSQL server on which',
-    'the benchmark may create and drop a database. The peers are oidc-provider for the token endpoint',
-    'and SCIMMY for SCIM, installed from npm as devDependencies; "Against the targets" compares them.',
+    'the benchmark may create and drop a database, such as `postgres://postgres@127.0.0.1:5432/test`.',
+    'The peers are oidc-provider for the token endpoint and SCIMMY for SCIM, installed from npm as',
+    'devDependencies; "Against the targets" compares them.',
     '',
     `Each case: ${settings.warmupSeconds > 0 ? `${settings.warmupSeconds} s warm-up, then ` : 'no warm-up, '}the median of ${settings.runs} run(s) of ${settings.durationSeconds} s. ` +
       `Directories are filled by the storage seeder (\`npm run seed\`) before their cases run: ${seedingWords(report)}.`,
@@ -165,8 +176,19 @@ export function renderMarkdown(report: Report): string {
 
 /** Renders the ratios against the peers and the latency goals, the page's summary. */
 function renderTargets(report: Report): string[] {
+  const { settings } = report;
+  const short = settings.warmupSeconds === 0 || settings.durationSeconds < 5;
   const lines = [
     '## Against the targets',
+    '',
+    "The project set these targets from the peers' rates measured on this machine before scimd",
+    'existed. Each ratio compares two servers measured in this run.',
+    ...(short
+      ? [
+          '',
+          `**A short run** (${settings.durationSeconds} s per case, ${settings.warmupSeconds > 0 ? `${settings.warmupSeconds} s warm-up` : 'no warm-up'}): servers are still warming up, so these ratios can differ widely from a full run and show only that every case works.`,
+        ]
+      : []),
     '',
     '| target | measured | goal | met |',
     '| --- | ---: | ---: | --- |',

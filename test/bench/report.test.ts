@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LoadResult } from '../../bench/lib/load.js';
-import { type CaseResult, type Report, renderMarkdown } from '../../bench/lib/report.js';
+import {
+  type CaseResult,
+  describeCommand,
+  type Report,
+  renderMarkdown,
+} from '../../bench/lib/report.js';
 import { flatness } from '../../bench/lib/report-scale.js';
 
 function load(p50: number, requestsPerSecond = 1000): LoadResult {
@@ -120,5 +125,26 @@ test('markdown opens with the targets', () => {
   assert.match(
     markdown,
     /\| token endpoint p50 at 1 connection \| n\/a ms \| ≤ 0\.35 ms \| not measured \|/,
+  );
+});
+
+test('markdown flags a short run', () => {
+  const short = renderMarkdown(report(cases));
+  const full = report(cases);
+  full.settings = { ...full.settings, durationSeconds: 10, warmupSeconds: 3 };
+
+  assert.match(short, /\*\*A short run\*\* \(1 s per case, 1 s warm-up\)/);
+  assert.doesNotMatch(renderMarkdown(full), /A short run/);
+});
+
+test('command names database without password', () => {
+  assert.equal(describeCommand(['--quick'], undefined), 'npm run bench -- --quick');
+  assert.equal(
+    describeCommand([], 'postgres://bench:secret@127.0.0.1:5432/test'),
+    'SCIMD_BENCH_DATABASE_URL=postgres://bench:PASSWORD@127.0.0.1:5432/test npm run bench',
+  );
+  assert.equal(
+    describeCommand(['--write-docs'], 'postgres://postgres@127.0.0.1:5432/test'),
+    'SCIMD_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench -- --write-docs',
   );
 });
