@@ -20,7 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeTokenRequests } from './lib/assertions.js';
 import { describeMachine } from './lib/machine.js';
-import { Measurer, type PrepareRun } from './lib/measure.js';
+import { Measurer, type PrepareRun, type SideBySideCase } from './lib/measure.js';
 import { runPeerCases } from './lib/peer-cases.js';
 import {
   BENCH_DIR,
@@ -120,55 +120,63 @@ interface TokenServer {
 /**
  * A token-endpoint case: every request carries a fresh assertion made before the run. Signing
  * them is slow, so each run gets 1.5 times what the previous run used, and a run that uses up its
- * assertions ends early (autocannon then reports the rate over the time it ran).
+ * assertions ends early and is timed to its last response.
  */
-async function tokenCase(name: string, server: string, ready: TokenServer, connections: number) {
-  await measure('token', name, server, (seconds, label, lastRate) => {
-    const file = path.join(workDir, `${server}-${connections}-${label}.txt`);
-    const perSecond = lastRate ? lastRate * 1.5 : 1000;
-    if (seconds > 0) {
-      writeTokenRequests(file, Math.ceil(seconds * perSecond), {
-        clientId: ready.clientId,
-        kid: ready.kid,
-        privateJwk: ready.privateJwk,
-        audience: ready.tokenEndpoint,
-      });
-    }
-    return {
-      url: ready.tokenEndpoint,
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      bodiesFile: file,
-      connections,
-      durationSeconds: seconds,
-    };
-  });
+function tokenCase(
+  name: string,
+  server: string,
+  ready: TokenServer,
+  connections: number,
+): SideBySideCase {
+  return {
+    label: { group: 'token', name, server },
+    settle: async () => undefined,
+    prepare: (seconds, label, lastRate) => {
+      const file = path.join(workDir, `${server}-${connections}-${label}.txt`);
+      const perSecond = lastRate ? lastRate * 1.5 : 1000;
+      if (seconds > 0) {
+        writeTokenRequests(file, Math.ceil(seconds * perSecond), {
+          clientId: ready.clientId,
+          kid: ready.kid,
+          privateJwk: ready.privateJwk,
+          audience: ready.tokenEndpoint,
+        });
+      }
+      return {
+        url: ready.tokenEndpoint,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        bodiesFile: file,
+        connections,
+        durationSeconds: seconds,
+      };
+    },
+  };
 }
 
+/** Runs scimd and oidc-provider side by side, all four servers started before the first case. */
 async function benchTokens(): Promise<void> {
-  const scimdVariants: Array<[string, Record<string, string>]> = [
-    ['scimd (ES256 tokens)', {}],
-    ['scimd (RS256 tokens)', { BENCH_ACCESS_TOKEN_ALG: 'RS256' }],
-  ];
-  for (const [server, env] of scimdVariants) {
-    const scimd = await start<TokenServer>('servers/scimd.ts', env);
-    await tokenCase('client_credentials, 50 connections', server, scimd.ready, 50);
-    if (server.includes('ES256')) {
-      await tokenCase('client_credentials, 1 connection', server, scimd.ready, 1);
-    }
-    await stop(scimd.child);
-  }
+  const es256 = await start<TokenServer>('servers/scimd.ts', {});
+  const rs256 = await start<TokenServer>('servers/scimd.ts', { BENCH_ACCESS_TOKEN_ALG: 'RS256' });
+  const jwt = await start<TokenServer>('servers/oidc-provider.ts', { BENCH_TOKEN_FORMAT: 'jwt' });
+  const opaque = await start<TokenServer>('servers/oidc-provider.ts', {
+    BENCH_TOKEN_FORMAT: 'opaque',
+  });
 
-  for (const format of ['jwt', 'opaque']) {
-    const peer = await start<TokenServer>('servers/oidc-provider.ts', {
-      BENCH_TOKEN_FORMAT: format,
-    });
-    const server = `oidc-provider (${format})`;
-    await tokenCase('client_credentials, 50 connections', server, peer.ready, 50);
-    if (format === 'jwt')
-      await tokenCase('client_credentials, 1 connection', server, peer.ready, 1);
-    await stop(peer.child);
-  }
+  const fifty = 'client_credentials, 50 connections';
+  await measurer.measureSideBySide([
+    tokenCase(fifty, 'scimd (ES256 tokens)', es256.ready, 50),
+    tokenCase(fifty, 'scimd (RS256 tokens)', rs256.ready, 50),
+    tokenCase(fifty, 'oidc-provider (jwt)', jwt.ready, 50),
+    tokenCase(fifty, 'oidc-provider (opaque)', opaque.ready, 50),
+  ]);
+  const single = 'client_credentials, 1 connection';
+  await measurer.measureSideBySide([
+    tokenCase(single, 'scimd (ES256 tokens)', es256.ready, 1),
+    tokenCase(single, 'oidc-provider (jwt)', jwt.ready, 1),
+  ]);
+
+  await Promise.all([es256, rs256, jwt, opaque].map((server) => stop(server.child)));
 }
 
 interface ScimdReady {
@@ -212,11 +220,16 @@ async function benchScimd(server: string, users: number, env: Record<string, str
   measurer.settle = () => waitForBacklog(target);
   // The scale cases go first: their reads must see exactly the seeded users.
   if (wanted('scale')) await runScaleCases(measurer, target);
-  if (wanted('scim') && settings.peerScales.includes(users)) await runPeerCases(measurer, target);
+  if (wanted('scim') && settings.peerScales.includes(users)) {
+    const peer = await startScimmy(users);
+    await runPeerCases(measurer, [target, peer.target]);
+    await stop(peer.child);
+  }
   await stop(scimd.child);
 }
 
-async function benchScimmy(users: number) {
+/** Starts SCIMMY with `users` users, to run beside scimd. */
+async function startScimmy(users: number) {
   const peer = await start<{ scimBaseUrl: string; sample: SeededUser[] }>('servers/scimmy.ts', {
     BENCH_SEED_USERS: String(users),
   });
@@ -229,9 +242,7 @@ async function benchScimmy(users: number) {
     outsiders: [],
     workDir,
   };
-  measurer.settle = () => waitForBacklog(target);
-  await runPeerCases(measurer, target);
-  await stop(peer.child);
+  return { child: peer.child, target };
 }
 
 const seedTimes: Report['seeding'] = [];
@@ -253,10 +264,6 @@ async function benchScim(): Promise<void> {
     await benchScimd('scimd (PostgreSQL)', settings.postgresScale, {
       SCIMD_BENCH_DATABASE_URL: postgresUrl,
     });
-  }
-
-  if (wanted('scim')) {
-    for (const users of settings.peerScales) await benchScimmy(users);
   }
 }
 

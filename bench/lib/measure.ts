@@ -26,6 +26,13 @@ export type PrepareRun = (
   lastRate?: number,
 ) => LoadSpec | Promise<LoadSpec>;
 
+/** A case measured beside cases on other servers, with its own wait for the server's backlog. */
+export interface SideBySideCase {
+  label: CaseLabel;
+  prepare: PrepareRun;
+  settle: () => Promise<void>;
+}
+
 /** Runs cases and collects their results in `results`, in the order they ran. */
 export class Measurer {
   readonly results: CaseResult[] = [];
@@ -72,6 +79,10 @@ export class Measurer {
       lastRate = Math.max(lastRate ?? 0, result.requestsPerSecond);
     }
 
+    return this.record(label, runs);
+  }
+
+  private record(label: CaseLabel, runs: LoadResult[]): CaseResult {
     const median = medianRun(runs);
     const failures = runs.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
     const item: CaseResult = {
@@ -84,6 +95,45 @@ export class Measurer {
     this.results.push(item);
     this.log(item);
     return item;
+  }
+
+  /**
+   * Measures cases on different servers side by side: each warms up, then every round runs each
+   * case once, in turn. When the machine's speed drifts during the run, as on a shared host, every
+   * server is slowed alike and their ratios hold. A case whose run fails is recorded as failed.
+   */
+  async measureSideBySide(cases: SideBySideCase[]): Promise<void> {
+    const active = new Map<SideBySideCase, { runs: LoadResult[]; lastRate?: number }>();
+    for (const item of cases) {
+      try {
+        const warmup =
+          this.settings.warmupSeconds > 0
+            ? await runLoad(await item.prepare(this.settings.warmupSeconds, 'warmup'))
+            : undefined;
+        if (warmup) await item.settle();
+        active.set(item, { runs: [], lastRate: warmup?.requestsPerSecond });
+      } catch (error) {
+        this.fail(item.label, `load run failed: ${describeError(error)}`);
+      }
+    }
+
+    for (let run = 0; run < this.settings.runs; run++) {
+      for (const [item, state] of active) {
+        try {
+          const result = await runLoad(
+            await item.prepare(this.settings.durationSeconds, `run${run}`, state.lastRate),
+          );
+          state.runs.push(result);
+          await item.settle();
+          state.lastRate = Math.max(state.lastRate ?? 0, result.requestsPerSecond);
+        } catch (error) {
+          this.fail(item.label, `load run failed: ${describeError(error)}`);
+          active.delete(item);
+        }
+      }
+    }
+
+    for (const [item, state] of active) this.record(item.label, state.runs);
   }
 
   /** Records a case that did not run, with the reason. */

@@ -2,7 +2,7 @@
 // per second compare: GET by id, filter userName eq, a list page, PATCH and POST of users.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Measurer } from './measure.js';
+import type { Measurer, SideBySideCase } from './measure.js';
 import { userBody } from './people.js';
 import {
   basePath,
@@ -11,56 +11,93 @@ import {
   type ScimTarget,
   samplePaths,
   scimHeaders,
+  waitForBacklog,
 } from './scim-target.js';
+import type { SeededUser } from './seed-store.js';
 
 const CONNECTIONS = 50;
 // autocannon ends a request that has no response after 10 s (its default timeout).
 const TIMEOUT_MS = 10_000;
 
-/** Runs the peer cases. Reads go first, so that they see exactly the seeded users. */
-export async function runPeerCases(measurer: Measurer, target: ScimTarget): Promise<void> {
+/** Case names in the order they run: reads first, so that they see exactly the seeded users. */
+const CASE_ORDER = [
+  'GET /Users/{id}',
+  'filter userName eq',
+  'list page of 100',
+  'PATCH /Users/{id}',
+  'POST /Users',
+];
+
+/**
+ * Runs the peer cases on scimd and its peers side by side: each case runs on every target in
+ * turn, round after round (see Measurer.measureSideBySide).
+ */
+export async function runPeerCases(measurer: Measurer, targets: ScimTarget[]): Promise<void> {
+  const byTarget: Array<Map<string, SideBySideCase>> = [];
+  for (const target of targets) byTarget.push(await peerCases(measurer, target));
+
+  for (const name of CASE_ORDER) {
+    const cases = byTarget.flatMap((cases) => cases.get(name) ?? []);
+    if (cases.length > 0) await measurer.measureSideBySide(cases);
+  }
+}
+
+/** Builds the cases of one target by name; a case whose probe request failed is recorded as failed and left out. */
+async function peerCases(
+  measurer: Measurer,
+  target: ScimTarget,
+): Promise<Map<string, SideBySideCase>> {
   const label = { group: 'scim', server: target.server, users: target.users };
   const headers = scimHeaders(target);
   const base = basePath(target);
+  const settle = () => waitForBacklog(target);
+  const cases = new Map<string, SideBySideCase>();
 
-  await measurer.measure({ ...label, name: 'GET /Users/{id}' }, (seconds) => ({
-    url: target.scimBaseUrl,
-    method: 'GET',
-    headers,
-    paths: samplePaths(target, 1000, (user) => `${base}/Users/${user.id}`),
-    connections: CONNECTIONS,
-    durationSeconds: seconds,
-  }));
+  const readCase = (name: string, makePath: (user: SeededUser) => string) =>
+    cases.set(name, {
+      label: { ...label, name },
+      settle,
+      prepare: (seconds) => ({
+        url: target.scimBaseUrl,
+        method: 'GET',
+        headers,
+        paths: samplePaths(target, 1000, makePath),
+        connections: CONNECTIONS,
+        durationSeconds: seconds,
+      }),
+    });
+  readCase('GET /Users/{id}', (user) => `${base}/Users/${user.id}`);
+  readCase('filter userName eq', (user) => filterPath(target, 'userName', user.userName));
 
-  await measurer.measure({ ...label, name: 'filter userName eq' }, (seconds) => ({
-    url: target.scimBaseUrl,
-    method: 'GET',
-    headers,
-    paths: samplePaths(target, 1000, (user) => filterPath(target, 'userName', user.userName)),
-    connections: CONNECTIONS,
-    durationSeconds: seconds,
-  }));
-
-  await listPageCase(measurer, target);
-  await patchUserCase(measurer, target);
+  const listPage = await listPageCase(measurer, target);
+  if (listPage) cases.set('list page of 100', listPage);
+  const patchUser = await patchUserCase(measurer, target);
+  if (patchUser) cases.set('PATCH /Users/{id}', patchUser);
 
   let created = 0;
-  await measurer.measure({ ...label, name: 'POST /Users' }, (seconds, run) => {
-    const file = path.join(target.workDir, `post-${target.server.replace(/\W/g, '')}-${run}.txt`);
-    if (seconds > 0) {
-      const count = Math.ceil(seconds * 6000);
-      const lines = Array.from({ length: count }, () => JSON.stringify(userBody('new', created++)));
-      fs.writeFileSync(file, `${lines.join('\n')}\n`);
-    }
-    return {
-      url: `${target.scimBaseUrl}/Users`,
-      method: 'POST',
-      headers,
-      bodiesFile: file,
-      connections: CONNECTIONS,
-      durationSeconds: seconds,
-    };
+  cases.set('POST /Users', {
+    label: { ...label, name: 'POST /Users' },
+    settle,
+    prepare: (seconds, run) => {
+      const file = path.join(target.workDir, `post-${target.server.replace(/\W/g, '')}-${run}.txt`);
+      if (seconds > 0) {
+        const count = Math.ceil(seconds * 6000);
+        const lines = Array.from({ length: count }, () =>
+          JSON.stringify(userBody('new', created++)),
+        );
+        fs.writeFileSync(file, `${lines.join('\n')}\n`);
+      }
+      return {
+        url: `${target.scimBaseUrl}/Users`,
+        method: 'POST',
+        headers,
+        bodiesFile: file,
+        connections: CONNECTIONS,
+        durationSeconds: seconds,
+      };
+    },
   });
+  return cases;
 }
 
 /**
@@ -69,7 +106,10 @@ export async function runPeerCases(measurer: Measurer, target: ScimTarget): Prom
  * by the connections. Then 50 queued requests all time out and the run completes none, so such a
  * server is measured at 1 connection instead, with the reason in the note.
  */
-async function listPageCase(measurer: Measurer, target: ScimTarget): Promise<void> {
+async function listPageCase(
+  measurer: Measurer,
+  target: ScimTarget,
+): Promise<SideBySideCase | undefined> {
   const label = { group: 'scim', name: 'list page of 100', server: target.server };
   // The fastest of three requests, so that a cold first query does not count.
   let fastest = Number.POSITIVE_INFINITY;
@@ -80,7 +120,7 @@ async function listPageCase(measurer: Measurer, target: ScimTarget): Promise<voi
         { ...label, users: target.users },
         `GET /Users?startIndex=1&count=100 returned ${page.status}`,
       );
-      return;
+      return undefined;
     }
     fastest = Math.min(fastest, page.milliseconds);
   }
@@ -93,20 +133,27 @@ async function listPageCase(measurer: Measurer, target: ScimTarget): Promise<voi
   const base = basePath(target);
   const lastStart = Math.max(1, target.users - 100);
 
-  await measurer.measure({ ...label, users: target.users, note }, (seconds) => ({
-    url: target.scimBaseUrl,
-    method: 'GET',
-    headers: scimHeaders(target),
-    paths: Array.from(
-      { length: 100 },
-      (_, i) => `${base}/Users?startIndex=${1 + ((i * 97) % lastStart)}&count=100`,
-    ),
-    connections,
-    durationSeconds: seconds,
-  }));
+  return {
+    label: { ...label, users: target.users, note },
+    settle: () => waitForBacklog(target),
+    prepare: (seconds) => ({
+      url: target.scimBaseUrl,
+      method: 'GET',
+      headers: scimHeaders(target),
+      paths: Array.from(
+        { length: 100 },
+        (_, i) => `${base}/Users?startIndex=${1 + ((i * 97) % lastStart)}&count=100`,
+      ),
+      connections,
+      durationSeconds: seconds,
+    }),
+  };
 }
 
-async function patchUserCase(measurer: Measurer, target: ScimTarget): Promise<void> {
+async function patchUserCase(
+  measurer: Measurer,
+  target: ScimTarget,
+): Promise<SideBySideCase | undefined> {
   const label = { group: 'scim', name: 'PATCH /Users/{id}', server: target.server };
   const body = (title: string) => ({
     schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
@@ -116,7 +163,7 @@ async function patchUserCase(measurer: Measurer, target: ScimTarget): Promise<vo
   const first = await probe(target, 'PATCH', `/Users/${target.sample[0]!.id}`, body('probe'));
   if (first.status !== 200 && first.status !== 204) {
     measurer.fail({ ...label, users: target.users }, `PATCH returned ${first.status}`);
-    return;
+    return undefined;
   }
 
   // Each sample user gets 'Patched A' and 'Patched B' in turn, so that every request changes the
@@ -126,13 +173,17 @@ async function patchUserCase(measurer: Measurer, target: ScimTarget): Promise<vo
   const bodies = ['Patched A', 'Patched B'].flatMap((title) =>
     paths.map(() => JSON.stringify(body(title))),
   );
-  await measurer.measure({ ...label, users: target.users }, (seconds) => ({
-    url: target.scimBaseUrl,
-    method: 'PATCH',
-    headers: scimHeaders(target),
-    bodiesInTurn: bodies,
-    paths: [...paths, ...paths],
-    connections: CONNECTIONS,
-    durationSeconds: seconds,
-  }));
+  return {
+    label: { ...label, users: target.users },
+    settle: () => waitForBacklog(target),
+    prepare: (seconds) => ({
+      url: target.scimBaseUrl,
+      method: 'PATCH',
+      headers: scimHeaders(target),
+      bodiesInTurn: bodies,
+      paths: [...paths, ...paths],
+      connections: CONNECTIONS,
+      durationSeconds: seconds,
+    }),
+  };
 }

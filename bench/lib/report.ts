@@ -145,7 +145,9 @@ export function renderMarkdown(report: Report): string {
     'The PostgreSQL cases run only when `SCIMD_BENCH_DATABASE_URL` names a PostgreSQL server on which',
     'the benchmark may create and drop a database, such as `postgres://postgres@127.0.0.1:5432/test`.',
     'The peers are oidc-provider for the token endpoint and SCIMMY for SCIM, installed from npm as',
-    'devDependencies; "Against the targets" compares them.',
+    'devDependencies; "Against the targets" compares them. A peer runs beside scimd: after the',
+    'warm-ups, each round runs the case once on every server in turn, so that a change in the',
+    "machine's speed during the run reaches them alike.",
     '',
     `Each case: ${settings.warmupSeconds > 0 ? `${settings.warmupSeconds} s warm-up, then ` : 'no warm-up, '}the median of ${settings.runs} run(s) of ${settings.durationSeconds} s. ` +
       `Directories are filled by the storage seeder (\`npm run seed\`) before their cases run: ${seedingWords(report)}.`,
