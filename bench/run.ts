@@ -154,29 +154,49 @@ function tokenCase(
   };
 }
 
-/** Runs scimd and oidc-provider side by side, all four servers started before the first case. */
+/**
+ * Runs scimd and oidc-provider side by side, every server started before the first case. scimd
+ * stores its replay and audit rows in SQLite, and also in PostgreSQL when
+ * SCIMD_BENCH_DATABASE_URL is set.
+ */
 async function benchTokens(): Promise<void> {
-  const es256 = await start<TokenServer>('servers/scimd.ts', {});
-  const rs256 = await start<TokenServer>('servers/scimd.ts', { BENCH_ACCESS_TOKEN_ALG: 'RS256' });
+  // An empty URL keeps a server on SQLite although this process has SCIMD_BENCH_DATABASE_URL.
+  const sqlite = { SCIMD_BENCH_DATABASE_URL: '' };
+  const es256 = await start<TokenServer>('servers/scimd.ts', sqlite);
+  const rs256 = await start<TokenServer>('servers/scimd.ts', {
+    ...sqlite,
+    BENCH_ACCESS_TOKEN_ALG: 'RS256',
+  });
+  const postgresUrl = process.env.SCIMD_BENCH_DATABASE_URL;
+  const postgres = postgresUrl
+    ? await start<TokenServer>('servers/scimd.ts', { SCIMD_BENCH_DATABASE_URL: postgresUrl })
+    : undefined;
   const jwt = await start<TokenServer>('servers/oidc-provider.ts', { BENCH_TOKEN_FORMAT: 'jwt' });
   const opaque = await start<TokenServer>('servers/oidc-provider.ts', {
     BENCH_TOKEN_FORMAT: 'opaque',
   });
 
-  const fifty = 'client_credentials, 50 connections';
-  await measurer.measureSideBySide([
-    tokenCase(fifty, 'scimd (ES256 tokens)', es256.ready, 50),
-    tokenCase(fifty, 'scimd (RS256 tokens)', rs256.ready, 50),
-    tokenCase(fifty, 'oidc-provider (jwt)', jwt.ready, 50),
-    tokenCase(fifty, 'oidc-provider (opaque)', opaque.ready, 50),
-  ]);
-  const single = 'client_credentials, 1 connection';
-  await measurer.measureSideBySide([
-    tokenCase(single, 'scimd (ES256 tokens)', es256.ready, 1),
-    tokenCase(single, 'oidc-provider (jwt)', jwt.ready, 1),
-  ]);
+  for (const [name, connections] of [
+    ['client_credentials, 50 connections', 50],
+    ['client_credentials, 1 connection', 1],
+  ] as const) {
+    await measurer.measureSideBySide([
+      tokenCase(name, 'scimd (ES256 tokens)', es256.ready, connections),
+      ...(connections > 1
+        ? [tokenCase(name, 'scimd (RS256 tokens)', rs256.ready, connections)]
+        : []),
+      ...(postgres
+        ? [tokenCase(name, 'scimd (ES256 tokens, PostgreSQL)', postgres.ready, connections)]
+        : []),
+      tokenCase(name, 'oidc-provider (jwt)', jwt.ready, connections),
+      ...(connections > 1
+        ? [tokenCase(name, 'oidc-provider (opaque)', opaque.ready, connections)]
+        : []),
+    ]);
+  }
 
-  await Promise.all([es256, rs256, jwt, opaque].map((server) => stop(server.child)));
+  const servers = [es256, rs256, postgres, jwt, opaque].flatMap((server) => server ?? []);
+  await Promise.all(servers.map((server) => stop(server.child)));
 }
 
 interface ScimdReady {
