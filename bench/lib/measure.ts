@@ -52,34 +52,8 @@ export class Measurer {
   }
 
   /** Warms up unless the warm-up is 0 s, then measures `settings.runs` runs and records the median by requests per second. */
-  async measure(label: CaseLabel, prepare: PrepareRun): Promise<CaseResult | undefined> {
-    try {
-      return await this.measureRuns(label, prepare);
-    } catch (error) {
-      this.fail(label, `load run failed: ${describeError(error)}`);
-      return undefined;
-    }
-  }
-
-  private async measureRuns(label: CaseLabel, prepare: PrepareRun): Promise<CaseResult> {
-    // A warm-up of 0 s skips the warm-up run and the process it starts.
-    const warmup =
-      this.settings.warmupSeconds > 0
-        ? await runLoad(await prepare(this.settings.warmupSeconds, 'warmup'))
-        : undefined;
-    if (warmup) await this.settle();
-    const runs: LoadResult[] = [];
-    let lastRate = warmup?.requestsPerSecond;
-    for (let run = 0; run < this.settings.runs; run++) {
-      const result = await runLoad(
-        await prepare(this.settings.durationSeconds, `run${run}`, lastRate),
-      );
-      runs.push(result);
-      await this.settle();
-      lastRate = Math.max(lastRate ?? 0, result.requestsPerSecond);
-    }
-
-    return this.record(label, runs);
+  async measure(label: CaseLabel, prepare: PrepareRun): Promise<void> {
+    await this.measureSideBySide([{ label, prepare, settle: () => this.settle() }]);
   }
 
   private record(label: CaseLabel, runs: LoadResult[]): CaseResult {
@@ -99,13 +73,14 @@ export class Measurer {
 
   /**
    * Measures cases on different servers side by side: each warms up, then every round runs each
-   * case once, in turn. When the machine's speed drifts during the run, as on a shared host, every
-   * server is slowed alike and their ratios hold. A case whose run fails is recorded as failed.
+   * case once, in turn. A drift in the machine's speed during the run then slows every server
+   * alike, so their ratios hold. A case whose run fails is recorded as failed and leaves the rounds.
    */
   async measureSideBySide(cases: SideBySideCase[]): Promise<void> {
     const active = new Map<SideBySideCase, { runs: LoadResult[]; lastRate?: number }>();
     for (const item of cases) {
       try {
+        // A warm-up of 0 s skips the warm-up run and the process it starts.
         const warmup =
           this.settings.warmupSeconds > 0
             ? await runLoad(await item.prepare(this.settings.warmupSeconds, 'warmup'))
