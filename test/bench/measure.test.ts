@@ -19,13 +19,13 @@ test('side-by-side runs take turns', async () => {
   const measurer = new Measurer({ durationSeconds: 0.2, runs: 2, warmupSeconds: 0 });
   const prepared: string[] = [];
   const settled: string[] = [];
-  const item = (server: string): SideBySideCase => ({
-    label: { group: 'test', name: 'GET /', server },
+  const item = (serverName: string): SideBySideCase => ({
+    label: { group: 'test', name: 'GET /', server: serverName },
     settle: async () => {
-      settled.push(server);
+      settled.push(serverName);
     },
     prepare: (seconds, label) => {
-      prepared.push(`${server} ${label}`);
+      prepared.push(`${serverName} ${label}`);
       return { url, method: 'GET', headers: {}, connections: 1, durationSeconds: seconds };
     },
   });
